@@ -1,33 +1,82 @@
 /**
  * The app's configuration, read from the environment in this one place and
  * validated with zod, so a bad value stops start-up with a clear message.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig({ PORT: "8080", DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test" });
+ * ```
  */
 import { z } from "zod";
+import type { LogLevel } from "./lib/log.ts";
 
-const port = z.coerce.number().int().min(0).max(65535);
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z.string().transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+const origin = z.url().transform((url) => new URL(url).origin);
 
 const schema = z.object({
-  PORT: port.default(8000),
+  PORT: int(0, 65535).default(8000),
   HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, { error: "must be a postgres:// URL" }).optional(),
+  PGLITE_DIR: z.string().min(1).optional(),
+  SESSION_SECRET: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
+  ALLOWED_ORIGINS: list.pipe(z.array(origin)).optional(),
+  FRONTEND_ORIGIN: origin.optional(),
+  PRESENCE_GRACE_MS: int(0, 5000).default(3000),
+  HEARTBEAT_MS: int(100, 60_000).default(5000),
+  INSTANCE_TTL_MS: int(300, 120_000).default(15_000),
+  // 2,600 characters keep a cross-instance notification under PostgreSQL's 8,000-byte payload limit.
+  MESSAGE_MAX_CHARS: int(1, 2600).default(2000),
+  FRAME_MAX_BYTES: int(256, 1_048_576).default(16_384),
+  RATE_LIMIT_PER_SEC: int(1, 1_000_000).default(20),
+  RATE_LIMIT_BURST: int(1, 1_000_000).default(40),
+  MAX_SOCKETS_PER_USER: int(1, 1000).default(10),
+  SEND_BUFFER_MAX_BYTES: int(16_384, 64 * 1_048_576).default(1_048_576),
+  WS_IDLE_TIMEOUT_S: int(1, 3600).default(30),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
 /** The variables the app reads; `--allow-env` lists exactly these. */
 export const ENV_VARS = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
 
+/** Limits that protect the server from abusive or broken clients. */
+export interface Limits {
+  messageMaxChars: number;
+  frameMaxBytes: number;
+  ratePerSec: number;
+  rateBurst: number;
+  maxSocketsPerUser: number;
+  sendBufferMaxBytes: number;
+  idleTimeoutSec: number;
+}
+
+/** How presence is kept. */
+export interface PresenceTiming {
+  /** How long a user without sockets stays online, so a reload does not flicker. */
+  graceMs: number;
+  /** How often each instance proves it is alive. */
+  heartbeatMs: number;
+  /** After how long without a heartbeat an instance counts as dead. */
+  instanceTtlMs: number;
+}
+
 /** The parsed configuration. */
 export interface Config {
   port: number;
   host: string;
+  databaseUrl?: string;
+  pgliteDir?: string;
+  sessionSecret?: string;
+  /** Origins allowed to open WebSockets; empty means the server's own origin only. */
+  allowedOrigins: string[];
+  presence: PresenceTiming;
+  limits: Limits;
+  logLevel: LogLevel;
 }
 
 /**
  * Reads and validates the configuration; throws a readable error listing every
  * bad variable.
- *
- * @example
- * ```ts
- * const config = loadConfig({ PORT: "8080" });
- * ```
  */
 export function loadConfig(env: Record<string, string | undefined> = readEnv()): Config {
   const parsed = schema.safeParse(env);
@@ -35,8 +84,29 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
   }
-  const values = parsed.data;
-  return { port: values.PORT, host: values.HOST };
+  const v = parsed.data;
+  if (v.INSTANCE_TTL_MS < 2 * v.HEARTBEAT_MS) {
+    throw new Error("Invalid configuration:\n  INSTANCE_TTL_MS: must be at least twice HEARTBEAT_MS");
+  }
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    databaseUrl: v.DATABASE_URL,
+    pgliteDir: v.PGLITE_DIR,
+    sessionSecret: v.SESSION_SECRET,
+    allowedOrigins: [...(v.ALLOWED_ORIGINS ?? []), ...(v.FRONTEND_ORIGIN ? [v.FRONTEND_ORIGIN] : [])],
+    presence: { graceMs: v.PRESENCE_GRACE_MS, heartbeatMs: v.HEARTBEAT_MS, instanceTtlMs: v.INSTANCE_TTL_MS },
+    limits: {
+      messageMaxChars: v.MESSAGE_MAX_CHARS,
+      frameMaxBytes: v.FRAME_MAX_BYTES,
+      ratePerSec: v.RATE_LIMIT_PER_SEC,
+      rateBurst: v.RATE_LIMIT_BURST,
+      maxSocketsPerUser: v.MAX_SOCKETS_PER_USER,
+      sendBufferMaxBytes: v.SEND_BUFFER_MAX_BYTES,
+      idleTimeoutSec: v.WS_IDLE_TIMEOUT_S,
+    },
+    logLevel: v.LOG_LEVEL,
+  };
 }
 
 function readEnv(): Record<string, string | undefined> {

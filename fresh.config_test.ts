@@ -1,15 +1,50 @@
 import assert from "node:assert/strict";
-import { loadConfig } from "./fresh.config.ts";
+import { ENV_VARS, loadConfig } from "./fresh.config.ts";
 
-Deno.test("config - defaults serve on port 8000 on every interface", () => {
-  assert.deepEqual(loadConfig({}), { port: 8000, host: "0.0.0.0" });
+Deno.test("config - defaults serve on port 8000 on the embedded database with the documented limits", () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 8000);
+  assert.equal(config.host, "0.0.0.0");
+  assert.equal(config.databaseUrl, undefined);
+  assert.deepEqual(config.allowedOrigins, []);
+  assert.deepEqual(config.limits, {
+    messageMaxChars: 2000,
+    frameMaxBytes: 16384,
+    ratePerSec: 20,
+    rateBurst: 40,
+    maxSocketsPerUser: 10,
+    sendBufferMaxBytes: 1048576,
+    idleTimeoutSec: 30,
+  });
+  assert.ok(config.presence.graceMs <= 5000);
 });
 
-Deno.test("config - PORT and HOST come from the environment", () => {
-  assert.deepEqual(loadConfig({ PORT: "9001", HOST: "127.0.0.1" }), { port: 9001, host: "127.0.0.1" });
+Deno.test("config - values come from the environment", () => {
+  const config = loadConfig({
+    PORT: "9001",
+    HOST: "127.0.0.1",
+    DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test",
+    ALLOWED_ORIGINS: "https://a.example, https://b.example/path",
+    FRONTEND_ORIGIN: "http://localhost:5173",
+    RATE_LIMIT_PER_SEC: "100000",
+  });
+  assert.equal(config.port, 9001);
+  assert.equal(config.databaseUrl, "postgres://postgres@127.0.0.1:5432/test");
+  assert.deepEqual(config.allowedOrigins, ["https://a.example", "https://b.example", "http://localhost:5173"]);
+  assert.equal(config.limits.ratePerSec, 100000);
+});
+
+Deno.test("config - the start task may read exactly the variables the config reads", async () => {
+  const tasks = JSON.parse(await Deno.readTextFile(new URL("./deno.json", import.meta.url))).tasks;
+  const allowed = /--allow-env=([\w,]+)/.exec(tasks.start)?.[1].split(",");
+  assert.deepEqual(allowed?.sort(), [...ENV_VARS].sort());
 });
 
 Deno.test("config - a bad value stops start-up naming the variable", () => {
   assert.throws(() => loadConfig({ PORT: "eighty" }), /Invalid configuration:\n {2}PORT: /);
   assert.throws(() => loadConfig({ PORT: "70000" }), /PORT/);
+  assert.throws(() => loadConfig({ DATABASE_URL: "mysql://x" }), /DATABASE_URL: must be a postgres:\/\/ URL/);
+  assert.throws(() => loadConfig({ PRESENCE_GRACE_MS: "60000" }), /PRESENCE_GRACE_MS/);
+  assert.throws(() => loadConfig({ ALLOWED_ORIGINS: "not a url" }), /ALLOWED_ORIGINS/);
+  assert.throws(() => loadConfig({ SESSION_SECRET: "short" }), /SESSION_SECRET: must be at least 32 characters/);
 });

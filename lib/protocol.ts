@@ -105,6 +105,7 @@ export const ERROR_CODES = [
   "MESSAGE_TOO_LARGE",
   "RATE_LIMITED",
   "UNAUTHORIZED",
+  "TOO_MANY_CONNECTIONS",
 ] as const;
 export type ErrorCode = typeof ERROR_CODES[number];
 

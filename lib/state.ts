@@ -1,8 +1,18 @@
 import { createDefine } from "fresh";
+import type { Database } from "../db/database.ts";
+import type { Config } from "../fresh.config.ts";
+import type { Chat } from "./chat.ts";
+import type { Identities } from "./identity.ts";
+import type { Presence } from "./presence.ts";
 
-/** What middlewares put in `ctx.state` for routes. */
-// deno-lint-ignore ban-types
-export type State = {};
+/** What every route finds in `ctx.state`: the running server's parts. */
+export interface State {
+  config: Config;
+  db: Database;
+  identities: Identities;
+  presence: Presence;
+  chat: Chat;
+}
 
 /** Typed `define` helpers for Quick Chat's routes. */
 export const define = createDefine<State>();

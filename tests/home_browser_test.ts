@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { launchBrowser } from "./browser.ts";
-import { startTestServer } from "./server.ts";
+import { startServer } from "./harness.ts";
 
-Deno.test("browser - the home page's island hydrates and reacts to clicks", async () => {
-  const server = await startTestServer();
+Deno.test({
+  name: "browser - the home page's island hydrates and reacts to clicks",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const { server } = await startServer("pglite");
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage();

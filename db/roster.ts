@@ -1,0 +1,69 @@
+import type { Queryable } from "./database.ts";
+
+/** A row of `users_online`, in the protocol's terms. */
+export interface OnlineUser {
+  user_id: string;
+  name: string;
+}
+
+/** Puts a user online, or renames them and refreshes `last_seen`; `true` when they were not online. */
+export async function upsertOnline(db: Queryable, userId: string, name: string): Promise<boolean> {
+  const rows = await db.query<{ inserted: boolean }>(
+    `INSERT INTO users_online (user_id, display_name, last_seen) VALUES ($1, $2, NOW())
+     ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen = NOW()
+     RETURNING (xmax = 0) AS inserted`,
+    [userId, name],
+  );
+  return rows[0].inserted;
+}
+
+/** Takes a user offline at once; `true` when they were online. */
+export async function removeOnline(db: Queryable, userId: string): Promise<boolean> {
+  return (await db.query("DELETE FROM users_online WHERE user_id = $1 RETURNING user_id", [userId])).length === 1;
+}
+
+/**
+ * Takes a user offline when no instance holds a connection of theirs and they
+ * have not registered within `graceMs`; `true` when they left.
+ */
+export async function removeIfIdle(db: Queryable, userId: string, graceMs: number): Promise<boolean> {
+  const rows = await db.query(
+    `DELETE FROM users_online u WHERE u.user_id = $1
+     AND u.last_seen < NOW() - make_interval(secs => $2::double precision / 1000)
+     AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = u.user_id)
+     RETURNING user_id`,
+    [userId, graceMs],
+  );
+  return rows.length === 1;
+}
+
+/** Takes offline everyone without a connection and without a recent registration; returns their ids. */
+export async function reapIdleUsers(db: Queryable, graceMs: number): Promise<string[]> {
+  const rows = await db.query<{ user_id: string }>(
+    `DELETE FROM users_online u
+     WHERE u.last_seen < NOW() - make_interval(secs => $1::double precision / 1000)
+     AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = u.user_id)
+     RETURNING user_id::text AS user_id`,
+    [graceMs],
+  );
+  return rows.map((row) => row.user_id);
+}
+
+/** Everyone online, by name. */
+export function listOnline(db: Queryable): Promise<OnlineUser[]> {
+  return db.query<OnlineUser>(
+    "SELECT user_id::text AS user_id, display_name AS name FROM users_online ORDER BY display_name, user_id",
+  );
+}
+
+/** Takes offline those of `userIds` that no instance holds a connection of; returns who left. */
+export async function removeIdleAmong(db: Queryable, userIds: string[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db.query<{ user_id: string }>(
+    `DELETE FROM users_online u WHERE u.user_id = ANY($1::uuid[])
+     AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = u.user_id)
+     RETURNING user_id::text AS user_id`,
+    [userIds],
+  );
+  return rows.map((row) => row.user_id);
+}

@@ -1,0 +1,166 @@
+import type { Limits } from "../fresh.config.ts";
+import type { Bus } from "./bus.ts";
+import type { Connection } from "./connection.ts";
+import type { Presence } from "./presence.ts";
+import { readFrame } from "./frames.ts";
+import type { DmFrame, ReadFrame, TypingFrame } from "./protocol.ts";
+
+/** How long a message id is remembered for de-duplication. */
+export const DEDUP_WINDOW_MS = 5 * 60 * 1000;
+/** How many recent ids are remembered per sender. */
+const DEDUP_IDS_PER_SENDER = 32;
+
+// C0 controls other than tab, line feed and carriage return, plus DEL.
+// deno-lint-ignore no-control-regex
+const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+interface Sent {
+  at: number;
+  json: string;
+}
+
+type Relayed = TypingFrame | ReadFrame;
+
+/**
+ * Direct messages between users: validation, the seed's errors, echo to all
+ * of the sender's tabs and delivery to all of the peer's, across instances
+ * when needed. Each frame is serialized once and the same text goes to every
+ * socket.
+ *
+ * @example
+ * ```ts
+ * socket.onmessage = (event) => chat.receive(connection, event.data);
+ * ```
+ */
+export class Chat {
+  #presence: Presence;
+  #bus: Bus;
+  #limits: Limits;
+  #recent = new Map<string, Map<string, Sent>>();
+  #pruner: ReturnType<typeof setInterval>;
+
+  constructor(presence: Presence, bus: Bus, limits: Limits) {
+    this.#presence = presence;
+    this.#bus = bus;
+    this.#limits = limits;
+    this.#pruner = setInterval(() => this.#prune(), 60_000);
+  }
+
+  /** Handles one frame from a chat socket; every refusal is answered and the socket stays usable. */
+  receive(connection: Connection, data: unknown): void {
+    const frame = readFrame(connection, data, this.#limits.frameMaxBytes);
+    if (frame === null) return;
+    switch (frame.type) {
+      case "dm":
+        this.#dm(connection, frame.to, frame.text, frame.id);
+        break;
+      case "typing":
+        this.#relay(connection, { type: "typing", from: connection.userId, to: frame.to, state: frame.state });
+        break;
+      case "read":
+        this.#relay(connection, { type: "read", from: connection.userId, to: frame.to, id: frame.id });
+        break;
+      case "ping":
+        connection.send('{"type":"pong"}');
+        break;
+    }
+  }
+
+  /** Delivers a frame another instance routed here to the sockets it concerns on this one. */
+  deliver(json: string): void {
+    const frame = JSON.parse(json) as DmFrame | Relayed;
+    this.#sendLocal(frame.to, json, null);
+    if (frame.type !== "typing") this.#sendLocal(frame.from, json, null);
+  }
+
+  /** Stops the pruning timer. */
+  close(): void {
+    clearInterval(this.#pruner);
+  }
+
+  #dm(connection: Connection, to: string, text: string, id: string | undefined): void {
+    const from = connection.userId;
+    if (to === from) {
+      connection.sendError("SELF_CHAT_BLOCKED", "You cannot message yourself", id);
+      return;
+    }
+    if (text.length > this.#limits.messageMaxChars) {
+      connection.sendError(
+        "MESSAGE_TOO_LARGE",
+        `Messages are limited to ${this.#limits.messageMaxChars} characters`,
+        id,
+      );
+      return;
+    }
+    if (TEXT_FORBIDDEN.test(text) || !text.isWellFormed()) {
+      connection.sendError("INVALID_PAYLOAD", 'field "text" must not contain control characters', id);
+      return;
+    }
+    const recent = id === undefined ? undefined : this.#recent.get(from)?.get(id);
+    if (recent !== undefined && Date.now() - recent.at < DEDUP_WINDOW_MS) {
+      // A retry of a message already delivered: acknowledge it again, deliver nothing.
+      connection.send(recent.json);
+      return;
+    }
+    const local = this.#presence.chatSockets(to);
+    const remote = this.#presence.remoteChatInstances(to);
+    if (!local?.size && !remote?.size) {
+      connection.sendError("PEER_OFFLINE", "User is offline", id);
+      return;
+    }
+    const timestamp = Date.now();
+    const message: DmFrame = id === undefined
+      ? { type: "dm", from, to, text, timestamp }
+      : { type: "dm", from, to, text, timestamp, id };
+    const json = JSON.stringify(message);
+    if (id !== undefined) this.#remember(from, id, { at: timestamp, json });
+    this.#sendLocal(to, json, null);
+    this.#sendLocal(from, json, null);
+    this.#sendRemote(json, remote, this.#presence.remoteChatInstances(from));
+  }
+
+  /** Typing and read events: to the peer wherever they are, never an error when they are offline. */
+  #relay(connection: Connection, frame: Relayed): void {
+    if (frame.to === frame.from) return;
+    const json = JSON.stringify(frame);
+    this.#sendLocal(frame.to, json, null);
+    // The reader's other tabs learn what was read, too.
+    const alsoSender = frame.type === "read";
+    if (alsoSender) this.#sendLocal(frame.from, json, connection);
+    this.#sendRemote(
+      json,
+      this.#presence.remoteChatInstances(frame.to),
+      alsoSender ? this.#presence.remoteChatInstances(frame.from) : undefined,
+    );
+  }
+
+  #sendLocal(userId: string, json: string, except: Connection | null): void {
+    const sockets = this.#presence.chatSockets(userId);
+    if (sockets === undefined) return;
+    for (const socket of sockets) if (socket !== except) socket.send(json);
+  }
+
+  #sendRemote(json: string, a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): void {
+    if (a === undefined && b === undefined) return;
+    const instances = new Set([...(a ?? []), ...(b ?? [])]);
+    for (const instanceId of instances) this.#bus.sendTo(instanceId, json);
+  }
+
+  #remember(from: string, id: string, sent: Sent): void {
+    let ids = this.#recent.get(from);
+    if (!ids) this.#recent.set(from, ids = new Map());
+    ids.set(id, sent);
+    if (ids.size > DEDUP_IDS_PER_SENDER) ids.delete(ids.keys().next().value!);
+  }
+
+  #prune(): void {
+    const cutoff = Date.now() - DEDUP_WINDOW_MS;
+    for (const [from, ids] of this.#recent) {
+      for (const [id, sent] of ids) {
+        if (sent.at >= cutoff) break;
+        ids.delete(id);
+      }
+      if (ids.size === 0) this.#recent.delete(from);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { CloseCode, type ErrorCode } from "./protocol.ts";
+import { TokenBucket } from "./rate_limit.ts";
+
+/** What a socket is for. */
+export const enum ConnectionKind {
+  Chat,
+  Presence,
+}
+
+/** Limits each connection enforces on its own. */
+export interface ConnectionLimits {
+  ratePerSec: number;
+  rateBurst: number;
+  sendBufferMaxBytes: number;
+}
+
+/**
+ * One open WebSocket of an authenticated user, with its rate limit and its
+ * backlog guard. Kept small: a server holds thousands.
+ *
+ * @example
+ * ```ts
+ * const connection = new Connection(socket, userId, ConnectionKind.Chat, limits);
+ * connection.send(JSON.stringify(frame));
+ * ```
+ */
+export class Connection {
+  readonly socket: WebSocket;
+  readonly userId: string;
+  readonly kind: ConnectionKind;
+  readonly bucket: TokenBucket;
+  /** Presence sockets: send diffs after the first snapshot instead of the whole roster. */
+  diff = false;
+  /** Presence sockets: missed an update while backlogged, so the next one must be a snapshot. */
+  stale = false;
+  /** Presence sockets: the roster change this socket has seen up to. */
+  seenSeq = 0;
+  #maxBuffered: number;
+
+  constructor(socket: WebSocket, userId: string, kind: ConnectionKind, limits: ConnectionLimits) {
+    this.socket = socket;
+    this.userId = userId;
+    this.kind = kind;
+    this.bucket = new TokenBucket(limits.ratePerSec, limits.rateBurst);
+    this.#maxBuffered = limits.sendBufferMaxBytes;
+  }
+
+  /** Whether the peer is keeping up; a socket over its backlog bound is closed instead of growing memory. */
+  get backlogged(): boolean {
+    return this.socket.bufferedAmount > this.#maxBuffered / 2;
+  }
+
+  /** Sends a text frame unless the socket is closed or its reader has fallen too far behind. */
+  send(text: string): boolean {
+    if (this.socket.readyState !== WebSocket.OPEN) return false;
+    if (this.socket.bufferedAmount > this.#maxBuffered) {
+      this.close(CloseCode.PolicyViolation, "SLOW_CONSUMER");
+      return false;
+    }
+    this.socket.send(text);
+    return true;
+  }
+
+  /** Sends an error frame; the socket stays open. */
+  sendError(code: ErrorCode, detail: string, id?: string): void {
+    this.send(JSON.stringify(id === undefined ? { type: "error", code, detail } : { type: "error", code, detail, id }));
+  }
+
+  /** Closes an open socket with a code and a reason. */
+  close(code: number, reason: string): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    this.socket.close(code, reason);
+  }
+}

@@ -1,0 +1,54 @@
+import type { Connection } from "./connection.ts";
+import { ClientFrame, CloseCode, describeIssue } from "./protocol.ts";
+
+/**
+ * Reads one inbound frame with every guard applied in order: text only, the
+ * size limit (close 1009), the connection's rate limit (`RATE_LIMITED`, close
+ * 1008 when it goes on), JSON, and the protocol's schema (`INVALID_PAYLOAD`
+ * naming the field). Returns the frame, or `null` once the refusal is answered.
+ *
+ * @example
+ * ```ts
+ * const frame = readFrame(connection, event.data, 16_384);
+ * if (frame?.type === "ping") connection.send('{"type":"pong"}');
+ * ```
+ */
+export function readFrame(connection: Connection, data: unknown, maxBytes: number): ClientFrame | null {
+  if (typeof data !== "string") {
+    connection.sendError("INVALID_PAYLOAD", "Frames must be JSON text, not binary");
+    return null;
+  }
+  if (tooLarge(data, maxBytes)) {
+    connection.sendError("MESSAGE_TOO_LARGE", `Frames are limited to ${maxBytes} bytes`);
+    connection.close(CloseCode.MessageTooBig, "MESSAGE_TOO_LARGE");
+    return null;
+  }
+  const bucket = connection.bucket;
+  if (!bucket.take()) {
+    if (bucket.refusedInARow >= bucket.burst) connection.close(CloseCode.PolicyViolation, "RATE_LIMITED");
+    else connection.sendError("RATE_LIMITED", `Slow down: at most ${bucket.perSecond} frames per second`);
+    return null;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    connection.sendError("INVALID_PAYLOAD", "Frame is not valid JSON");
+    return null;
+  }
+  const parsed = ClientFrame.safeParse(value);
+  if (!parsed.success) {
+    const id = (value as { id?: unknown } | null)?.id;
+    connection.sendError("INVALID_PAYLOAD", describeIssue(parsed.error), typeof id === "string" ? id : undefined);
+    return null;
+  }
+  return parsed.data;
+}
+
+/** Whether a text frame exceeds `maxBytes` in UTF-8. */
+function tooLarge(data: string, maxBytes: number): boolean {
+  // A UTF-16 unit takes one to three bytes in UTF-8: only the middle range needs counting.
+  if (data.length > maxBytes) return true;
+  if (data.length * 3 <= maxBytes) return false;
+  return new TextEncoder().encode(data).length > maxBytes;
+}

@@ -1,0 +1,336 @@
+import type { Database } from "../db/database.ts";
+import { identityName } from "../db/identities.ts";
+import {
+  recordConnection,
+  remoteChatLocations,
+  removeConnection,
+  removeInstance,
+  replaceConnections,
+} from "../db/instances.ts";
+import { listOnline, removeIdleAmong, removeIfIdle, removeOnline, upsertOnline } from "../db/roster.ts";
+import type { PresenceTiming } from "../fresh.config.ts";
+import type { Bus, ClusterEvent } from "./bus.ts";
+import { type Connection, ConnectionKind } from "./connection.ts";
+import { log } from "./log.ts";
+import { CloseCode } from "./protocol.ts";
+import { RosterFeed } from "./roster_feed.ts";
+
+/** A user with sockets on this instance, or within the grace period after them. */
+interface LocalUser {
+  chat: Set<Connection>;
+  presence: Set<Connection>;
+  /** Pending grace timer: the user stays online until it fires. */
+  grace: ReturnType<typeof setTimeout> | undefined;
+  /** What `connections` holds for the user on this instance; `null`: no row. */
+  recorded: { chat: boolean } | null;
+  syncing: boolean;
+  /** The local state changed while a sync was writing. */
+  dirty: boolean;
+}
+
+/** Leaves per notification, keeping payloads far below PostgreSQL's 8,000 bytes. */
+const LEAVES_PER_EVENT = 100;
+
+/**
+ * Who is online. The roster lives in `users_online`; this instance mirrors it
+ * in memory (its {@link RosterFeed}) and keeps, per user, the sockets open
+ * here. A user is online while any socket of theirs is open on any instance,
+ * or within the grace period after the last one closed or after registering.
+ *
+ * Local changes are written to the database by one sync loop per user, which
+ * writes the latest state and repeats when the state moved meanwhile, so
+ * writes for one user never race each other.
+ *
+ * @example
+ * ```ts
+ * await presence.register(userId, "Ada"); // online at once, leaves after the grace period without a socket
+ * presence.attach(connection);            // online while the socket is open
+ * ```
+ */
+export class Presence {
+  readonly feed = new RosterFeed();
+  readonly instanceId: string;
+  #db: Database;
+  #bus: Bus;
+  #timing: PresenceTiming;
+  #users = new Map<string, LocalUser>();
+  /** Chat sockets on other instances: user id → instance ids. */
+  #remoteChat = new Map<string, Set<string>>();
+  /** When each user last changed through an event, so a reconcile does not undo a newer event. */
+  #changedAt = new Map<string, number>();
+  #stopping = false;
+  /** A database write failed: the tables may disagree with memory until the next resync. */
+  needsResync = false;
+
+  constructor(db: Database, bus: Bus, instanceId: string, timing: PresenceTiming) {
+    this.#db = db;
+    this.#bus = bus;
+    this.instanceId = instanceId;
+    this.#timing = timing;
+  }
+
+  /** Puts a user online at once (or renames them); without a socket they leave after the grace period. */
+  async register(userId: string, name: string): Promise<void> {
+    await upsertOnline(this.#db, userId, name);
+    this.#join(userId, name, true);
+    const user = this.#local(userId);
+    if (user.chat.size + user.presence.size === 0) this.#startGrace(userId, user);
+  }
+
+  /** Takes a user offline at once and closes their sockets on every instance. */
+  async logout(userId: string): Promise<void> {
+    await removeOnline(this.#db, userId);
+    this.#bus.publish({ t: "logout", u: userId });
+    this.#loggedOut(userId);
+  }
+
+  /** How many sockets a user has open here. */
+  socketCount(userId: string): number {
+    const user = this.#users.get(userId);
+    return user ? user.chat.size + user.presence.size : 0;
+  }
+
+  /** Counts an open socket; a presence socket starts following the roster. */
+  attach(connection: Connection): void {
+    const user = this.#local(connection.userId);
+    clearTimeout(user.grace);
+    user.grace = undefined;
+    if (connection.kind === ConnectionKind.Chat) {
+      user.chat.add(connection);
+    } else {
+      user.presence.add(connection);
+      this.feed.follow(connection);
+    }
+    this.#sync(connection.userId);
+  }
+
+  /** Forgets a closed socket; after the last one the grace period starts. */
+  detach(connection: Connection): void {
+    const user = this.#users.get(connection.userId);
+    if (!user) return;
+    if (connection.kind === ConnectionKind.Chat) user.chat.delete(connection);
+    else if (user.presence.delete(connection)) this.feed.unfollow(connection);
+    if (this.#stopping) return;
+    if (user.chat.size + user.presence.size === 0) this.#startGrace(connection.userId, user);
+    else this.#sync(connection.userId);
+  }
+
+  /** The user's chat sockets on this instance. */
+  chatSockets(userId: string): ReadonlySet<Connection> | undefined {
+    return this.#users.get(userId)?.chat;
+  }
+
+  /** The other instances where the user has a chat socket. */
+  remoteChatInstances(userId: string): ReadonlySet<string> | undefined {
+    return this.#remoteChat.get(userId);
+  }
+
+  /** Every open socket on this instance. */
+  *connections(): Generator<Connection> {
+    for (const user of this.#users.values()) {
+      yield* user.chat;
+      yield* user.presence;
+    }
+  }
+
+  /** Applies a presence change announced by another instance. */
+  applyClusterEvent(event: ClusterEvent, from: string): void {
+    switch (event.t) {
+      case "join":
+        this.#join(event.u, event.n, false);
+        break;
+      case "leave":
+        this.leave(event.u, false);
+        break;
+      case "logout":
+        this.#loggedOut(event.u);
+        break;
+      case "chat":
+        this.#setRemoteChat(event.u, from, event.c);
+        break;
+      case "gone":
+        for (const instanceId of event.i) this.#forgetInstance(instanceId);
+        break;
+    }
+  }
+
+  /** Takes users out of the roster (they left the database already) and, if `announce`, tells the others. */
+  leave(userIds: string[], announce: boolean): void {
+    const left: string[] = [];
+    for (const userId of userIds) {
+      const user = this.#users.get(userId);
+      if (user && user.chat.size + user.presence.size > 0) {
+        // Still connected here: the row went away underneath us, so write it back.
+        user.recorded = null;
+        this.#sync(userId);
+        continue;
+      }
+      this.#changedAt.set(userId, Date.now());
+      if (this.feed.delete(userId)) left.push(userId);
+    }
+    if (announce) {
+      for (let i = 0; i < left.length; i += LEAVES_PER_EVENT) {
+        this.#bus.publish({ t: "leave", u: left.slice(i, i + LEAVES_PER_EVENT) });
+      }
+    }
+  }
+
+  /** Drops the chat sockets of instances that died. */
+  forgetInstances(instanceIds: string[]): void {
+    for (const instanceId of instanceIds) this.#forgetInstance(instanceId);
+    if (instanceIds.length > 0) this.#bus.publish({ t: "gone", i: instanceIds });
+  }
+
+  /**
+   * Rewrites this instance's connections from memory and re-reads the roster
+   * and the chat locations, after the database or the listener lost track.
+   */
+  async resync(): Promise<void> {
+    this.needsResync = false;
+    const local = [...this.#users].filter(([, user]) => user.recorded !== null || user.chat.size > 0)
+      .map(([userId, user]) => ({ userId, chat: user.chat.size > 0 }));
+    await replaceConnections(this.#db, this.instanceId, local);
+    for (const { userId, chat } of local) {
+      const user = this.#users.get(userId)!;
+      user.recorded = { chat };
+      const name = this.feed.name(userId) ?? await identityName(this.#db, userId) ?? "Anonymous";
+      if (await upsertOnline(this.#db, userId, name)) this.#join(userId, name, true);
+    }
+    await this.reconcile();
+  }
+
+  /** Re-reads the roster and chat locations from the tables; events newer than the read win. */
+  async reconcile(): Promise<void> {
+    const startedAt = Date.now();
+    const [online, chat] = await Promise.all([
+      listOnline(this.#db),
+      this.#bus.enabled ? remoteChatLocations(this.#db, this.instanceId) : Promise.resolve([]),
+    ]);
+    const fresh = (userId: string) => (this.#changedAt.get(userId) ?? 0) >= startedAt - 1000;
+    const seen = new Set<string>();
+    for (const { user_id, name } of online) {
+      seen.add(user_id);
+      if (!fresh(user_id)) this.feed.set(user_id, name);
+    }
+    const gone = [...this.feed.userIds()].filter((userId) => !seen.has(userId) && !fresh(userId));
+    this.leave(gone, false);
+    if (this.#bus.enabled) {
+      this.#remoteChat.clear();
+      for (const { user_id, instance_id } of chat) this.#setRemoteChat(user_id, instance_id, true);
+    }
+    for (const [userId, at] of this.#changedAt) if (at < startedAt - 60_000) this.#changedAt.delete(userId);
+  }
+
+  /** Closes every socket with 1001, removes this instance and announces the leaves. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.feed.close();
+    const userIds = [...this.#users.keys()];
+    for (const connection of this.connections()) connection.close(CloseCode.GoingAway, "SERVER_SHUTDOWN");
+    for (const user of this.#users.values()) clearTimeout(user.grace);
+    this.#users.clear();
+    await removeInstance(this.#db, this.instanceId);
+    this.leave(await removeIdleAmong(this.#db, userIds), true);
+  }
+
+  #local(userId: string): LocalUser {
+    let user = this.#users.get(userId);
+    if (!user) {
+      user = { chat: new Set(), presence: new Set(), grace: undefined, recorded: null, syncing: false, dirty: false };
+      this.#users.set(userId, user);
+    }
+    return user;
+  }
+
+  #join(userId: string, name: string, announce: boolean): void {
+    this.#changedAt.set(userId, Date.now());
+    if (this.feed.set(userId, name) && announce) this.#bus.publish({ t: "join", u: userId, n: name });
+  }
+
+  #loggedOut(userId: string): void {
+    const user = this.#users.get(userId);
+    if (user) {
+      for (const connection of [...user.chat, ...user.presence]) {
+        connection.close(CloseCode.PolicyViolation, "LOGGED_OUT");
+      }
+    }
+    this.#changedAt.set(userId, Date.now());
+    this.feed.delete(userId);
+  }
+
+  #startGrace(userId: string, user: LocalUser): void {
+    clearTimeout(user.grace);
+    // A little past the grace period, so the database agrees it has passed.
+    user.grace = setTimeout(() => {
+      user.grace = undefined;
+      this.#sync(userId);
+    }, this.#timing.graceMs + 50);
+  }
+
+  #setRemoteChat(userId: string, instanceId: string, open: boolean): void {
+    let instances = this.#remoteChat.get(userId);
+    if (open) {
+      if (!instances) this.#remoteChat.set(userId, instances = new Set());
+      instances.add(instanceId);
+    } else if (instances?.delete(instanceId) && instances.size === 0) {
+      this.#remoteChat.delete(userId);
+    }
+  }
+
+  #forgetInstance(instanceId: string): void {
+    for (const userId of [...this.#remoteChat.keys()]) this.#setRemoteChat(userId, instanceId, false);
+  }
+
+  /** Writes a user's local state to the database, one write at a time. */
+  async #sync(userId: string): Promise<void> {
+    const user = this.#users.get(userId);
+    if (!user) return;
+    if (user.syncing) {
+      user.dirty = true;
+      return;
+    }
+    user.syncing = true;
+    try {
+      do {
+        user.dirty = false;
+        await this.#syncOnce(userId, user);
+      } while (user.dirty && !this.#stopping);
+    } catch (error) {
+      this.needsResync = true;
+      log.warn("presence.sync_failed", { error: String(error) });
+    } finally {
+      user.syncing = false;
+    }
+  }
+
+  async #syncOnce(userId: string, user: LocalUser): Promise<void> {
+    const chat = user.chat.size > 0;
+    if (user.chat.size + user.presence.size > 0) {
+      if (user.recorded === null) {
+        const name = this.feed.name(userId) ?? await identityName(this.#db, userId) ?? "Anonymous";
+        await recordConnection(this.#db, this.instanceId, userId, chat);
+        user.recorded = { chat };
+        if (await upsertOnline(this.#db, userId, name) || !this.feed.has(userId)) this.#join(userId, name, true);
+        if (chat) this.#bus.publish({ t: "chat", u: userId, c: true });
+      } else if (user.recorded.chat !== chat) {
+        await recordConnection(this.#db, this.instanceId, userId, chat);
+        user.recorded.chat = chat;
+        this.#bus.publish({ t: "chat", u: userId, c: chat });
+      }
+      return;
+    }
+    if (user.grace !== undefined) return;
+    if (user.recorded !== null) {
+      await removeConnection(this.#db, this.instanceId, userId);
+      if (user.recorded.chat) this.#bus.publish({ t: "chat", u: userId, c: false });
+      user.recorded = null;
+    }
+    const left = await removeIfIdle(this.#db, userId, this.#timing.graceMs);
+    if (user.chat.size + user.presence.size > 0 || user.grace !== undefined) {
+      user.dirty = true;
+      return;
+    }
+    this.#users.delete(userId);
+    if (left) this.leave([userId], true);
+  }
+}

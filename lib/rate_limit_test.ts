@@ -1,0 +1,24 @@
+import assert from "node:assert/strict";
+import { TokenBucket } from "./rate_limit.ts";
+
+Deno.test("rate limit - a burst passes, the frame after it is refused", () => {
+  const bucket = new TokenBucket(20, 40);
+  const now = performance.now();
+  for (let i = 0; i < 40; i++) assert.ok(bucket.take(now), `frame ${i}`);
+  assert.equal(bucket.take(now), false);
+  assert.equal(bucket.refusedInARow, 1);
+});
+
+Deno.test("rate limit - tokens come back at the configured rate, up to the burst", () => {
+  const bucket = new TokenBucket(20, 40);
+  const start = performance.now();
+  for (let i = 0; i < 40; i++) bucket.take(start);
+  assert.equal(bucket.take(start + 40), false, "40 ms refill less than one token");
+  assert.ok(bucket.take(start + 100), "100 ms refill two tokens");
+  assert.ok(bucket.take(start + 100));
+  assert.equal(bucket.take(start + 100), false);
+  let allowed = 0;
+  for (let i = 0; i < 100; i++) if (bucket.take(start + 60_000)) allowed++;
+  assert.equal(allowed, 40, "a long pause refills only the burst");
+  assert.equal(bucket.refusedInARow, 60);
+});

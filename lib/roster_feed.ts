@@ -1,0 +1,141 @@
+import type { Connection } from "./connection.ts";
+import type { RosterEntry } from "./protocol.ts";
+
+/** How often, at most, a presence socket hears of roster changes. */
+export const FLUSH_INTERVAL_MS = 100;
+
+/**
+ * The roster as this instance knows it, and the presence sockets that follow
+ * it. Changes are coalesced: at most one frame per socket per flush interval,
+ * serialized once for all sockets, so a join storm of N users costs O(N)
+ * frames per interval instead of O(N²) immediate ones. A socket that falls
+ * behind skips diffs and gets a full snapshot once it has drained.
+ *
+ * @example
+ * ```ts
+ * const feed = new RosterFeed();
+ * feed.follow(connection); // sends the snapshot
+ * feed.set(userId, "Ada"); // the followers hear of it within 100 ms
+ * ```
+ */
+export class RosterFeed {
+  #roster = new Map<string, string>();
+  /** Users changed since the last flush, oldest change first: their name now (`null`: left) and when. */
+  #pending = new Map<string, { name: string | null; seq: number }>();
+  /** Counts changes, so a socket that followed mid-interval gets only what its snapshot lacks. */
+  #seq = 0;
+  #followers = new Set<Connection>();
+  #snapshot: string | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Whether a user is in the roster. */
+  has(userId: string): boolean {
+    return this.#roster.has(userId);
+  }
+
+  /** The name of a user in the roster. */
+  name(userId: string): string | undefined {
+    return this.#roster.get(userId);
+  }
+
+  /** Every user id in the roster. */
+  userIds(): IterableIterator<string> {
+    return this.#roster.keys();
+  }
+
+  /** How many users are online. */
+  get size(): number {
+    return this.#roster.size;
+  }
+
+  /** Puts a user in the roster or renames them; `true` when something changed. */
+  set(userId: string, name: string): boolean {
+    if (this.#roster.get(userId) === name) return false;
+    this.#roster.set(userId, name);
+    this.#changed(userId, name);
+    return true;
+  }
+
+  /** Takes a user out of the roster; `true` when they were in it. */
+  delete(userId: string): boolean {
+    if (!this.#roster.delete(userId)) return false;
+    this.#changed(userId, null);
+    return true;
+  }
+
+  /** Starts sending roster updates to a presence socket, beginning with a snapshot. */
+  follow(connection: Connection): void {
+    this.#followers.add(connection);
+    connection.seenSeq = this.#seq;
+    connection.send(this.#snapshotFrame());
+  }
+
+  /** Stops sending to a socket. */
+  unfollow(connection: Connection): void {
+    this.#followers.delete(connection);
+  }
+
+  /** Stops the flush timer. */
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #changed(userId: string, name: string | null): void {
+    this.#pending.delete(userId);
+    this.#pending.set(userId, { name, seq: ++this.#seq });
+    this.#snapshot = null;
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#timer === undefined) this.#timer = setTimeout(() => this.#flush(), FLUSH_INTERVAL_MS);
+  }
+
+  #flush(): void {
+    this.#timer = undefined;
+    const changes = [...this.#pending];
+    this.#pending.clear();
+    const diff = changes.length > 0 ? diffFrame(changes) : null;
+    const firstSeq = changes[0]?.[1].seq ?? Infinity;
+    let behind = false;
+    for (const connection of this.#followers) {
+      const seenSeq = connection.seenSeq;
+      connection.seenSeq = this.#seq;
+      if (connection.backlogged) {
+        connection.stale ||= diff !== null;
+        behind ||= connection.stale;
+      } else if (connection.stale || (!connection.diff && diff !== null && seenSeq < this.#seq)) {
+        connection.stale = false;
+        connection.send(this.#snapshotFrame());
+      } else if (diff === null || seenSeq >= this.#seq) {
+        continue;
+      } else if (seenSeq < firstSeq) {
+        connection.send(diff);
+      } else {
+        // Followed after some of these changes: its snapshot already holds them.
+        connection.send(diffFrame(changes.filter(([, change]) => change.seq > seenSeq)));
+      }
+    }
+    if (behind) this.#schedule();
+  }
+
+  #snapshotFrame(): string {
+    if (this.#snapshot === null) {
+      const users: RosterEntry[] = [];
+      for (const [user_id, name] of this.#roster) users.push({ user_id, name });
+      this.#snapshot = JSON.stringify({ type: "presence", users });
+    }
+    return this.#snapshot;
+  }
+}
+
+function diffFrame(changes: [string, { name: string | null }][]): string {
+  const joins: RosterEntry[] = [];
+  const leaves: string[] = [];
+  for (const [user_id, { name }] of changes) {
+    if (name === null) leaves.push(user_id);
+    else joins.push({ user_id, name });
+  }
+  return JSON.stringify({ type: "presence_diff", joins, leaves });
+}
