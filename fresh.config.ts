@@ -17,7 +17,11 @@ const origin = z.url().transform((url) => new URL(url).origin);
 const schema = z.object({
   PORT: int(0, 65535).default(8000),
   HOST: z.string().min(1).default("0.0.0.0"),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, { error: "must be a postgres:// URL" }).optional(),
+  DATABASE_URL: z.string()
+    .regex(/^postgres(ql)?:\/\/[^@/]+@/, {
+      error: "must be a postgres:// URL that names the user (postgres://user@host/db)",
+    })
+    .optional(),
   PGLITE_DIR: z.string().min(1).optional(),
   SESSION_SECRET: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
   ALLOWED_ORIGINS: list.pipe(z.array(origin)).optional(),
@@ -36,8 +40,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
-/** The variables the app reads; `--allow-env` lists exactly these. */
+/** The variables the app reads; `--allow-env` lists these and {@link DRIVER_ENV_VARS}. */
 export const ENV_VARS = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
+
+/** libpq variables that the PostgreSQL driver (postgres.js) reads by itself, whatever it is given. */
+export const DRIVER_ENV_VARS = ["PGPASSWORD", "PGAPPNAME", "PGTARGETSESSIONATTRS"];
 
 /** Limits that protect the server from abusive or broken clients. */
 export interface Limits {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ENV_VARS, loadConfig } from "./fresh.config.ts";
+import { DRIVER_ENV_VARS, ENV_VARS, loadConfig } from "./fresh.config.ts";
 
 Deno.test("config - defaults serve on port 8000 on the embedded database with the documented limits", () => {
   const config = loadConfig({});
@@ -37,13 +37,14 @@ Deno.test("config - values come from the environment", () => {
 Deno.test("config - the start task may read exactly the variables the config reads", async () => {
   const tasks = JSON.parse(await Deno.readTextFile(new URL("./deno.json", import.meta.url))).tasks;
   const allowed = /--allow-env=([\w,]+)/.exec(tasks.start)?.[1].split(",");
-  assert.deepEqual(allowed?.sort(), [...ENV_VARS].sort());
+  assert.deepEqual(allowed?.sort(), [...ENV_VARS, ...DRIVER_ENV_VARS].sort());
 });
 
 Deno.test("config - a bad value stops start-up naming the variable", () => {
   assert.throws(() => loadConfig({ PORT: "eighty" }), /Invalid configuration:\n {2}PORT: /);
   assert.throws(() => loadConfig({ PORT: "70000" }), /PORT/);
   assert.throws(() => loadConfig({ DATABASE_URL: "mysql://x" }), /DATABASE_URL: must be a postgres:\/\/ URL/);
+  assert.throws(() => loadConfig({ DATABASE_URL: "postgres://localhost/test" }), /names the user/);
   assert.throws(() => loadConfig({ PRESENCE_GRACE_MS: "60000" }), /PRESENCE_GRACE_MS/);
   assert.throws(() => loadConfig({ ALLOWED_ORIGINS: "not a url" }), /ALLOWED_ORIGINS/);
   assert.throws(() => loadConfig({ SESSION_SECRET: "short" }), /SESSION_SECRET: must be at least 32 characters/);

@@ -2,8 +2,9 @@
  * Quick Chat's entry: configuration → database → app → `Deno.serve`, with a
  * graceful shutdown on SIGINT and SIGTERM.
  */
-import { App, loadBuild, staticFiles } from "fresh";
+import { App, HttpError, loadBuild, staticFiles } from "fresh";
 import type { Database } from "./db/database.ts";
+import { isDatabaseUnavailable } from "./db/errors.ts";
 import { openDatabase } from "./db/open.ts";
 import { type Config, loadConfig } from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
@@ -14,6 +15,16 @@ import { Identities } from "./lib/identity.ts";
 import { log, setLogLevel } from "./lib/log.ts";
 import { Presence } from "./lib/presence.ts";
 import type { State } from "./lib/state.ts";
+
+/** Quick Chat assembled: a request handler and the parts behind it. */
+export interface QuickChat {
+  /** Handles one request; give it to `Deno.serve`. */
+  handler: (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response>;
+  /** This server's parts, for tests and tools. */
+  state: State;
+  /** Closes the sockets (1001), announces the leaves and stops the background work. */
+  close(): Promise<void>;
+}
 
 /** A running server. */
 export interface Server {
@@ -27,22 +38,23 @@ export interface Server {
 
 /** Things a caller may provide instead of the configured ones. */
 export interface StartOptions {
-  /** An open, migrated database to use (tests share one PGlite this way). */
+  /** An open, migrated database to use (tests share one PGlite this way); the caller closes it. */
   database?: Database;
 }
 
 const root = new URL("./", import.meta.url);
 
 /**
- * Starts Quick Chat with a configuration.
+ * Assembles Quick Chat: opens the database, joins the cluster (when it is
+ * PostgreSQL) and builds the app. Serving is the caller's.
  *
  * @example
  * ```ts
- * const server = await start(loadConfig({ PORT: "0" }));
- * await server.shutdown();
+ * const quickChat = await createQuickChat(loadConfig());
+ * Deno.serve(quickChat.handler);
  * ```
  */
-export async function start(config: Config, options: StartOptions = {}): Promise<Server> {
+export async function createQuickChat(config: Config, options: StartOptions = {}): Promise<QuickChat> {
   setLogLevel(config.logLevel);
   const db = options.database ?? await openDatabase(config);
   const instanceId = crypto.randomUUID();
@@ -61,35 +73,65 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const build = await loadBuild(new URL("_fresh/", root));
   if (build === null) log.warn("build.missing", { hint: "run `deno task build` to enable islands" });
   const state: State = { config, db, identities, presence, chat };
-  const app = new App<State>({ build, state: () => ({ ...state }) })
+  const app = new App<State>({ build, state: () => ({ ...state }), mapError: databaseOutage })
     .use(await staticFiles({ root: new URL("static/", root), build }))
     .fsRoutes(manifest);
+  if (db.kind === "pglite") {
+    log.info("database.embedded", { note: "PGlite serves one process only; set DATABASE_URL to run several" });
+  }
 
+  let closing: Promise<void> | null = null;
+  return {
+    handler: app.handler(),
+    state,
+    close: () =>
+      closing ??= (async () => {
+        await heartbeat.stop();
+        await presence.stop().catch((error) => log.warn("shutdown.presence_failed", { error: String(error) }));
+        chat.close();
+        await bus.stop();
+        if (!options.database) await db.close();
+      })(),
+  };
+}
+
+/** An unreachable database is an outage to report (503), not a bug. */
+function databaseOutage(error: unknown): HttpError | undefined {
+  if (!isDatabaseUnavailable(error)) return undefined;
+  return new HttpError(503, "The database is unreachable; try again shortly", "DATABASE_UNAVAILABLE");
+}
+
+/**
+ * Starts Quick Chat and serves it on the configured port.
+ *
+ * @example
+ * ```ts
+ * const server = await start(loadConfig({ PORT: "0" }));
+ * await server.shutdown();
+ * ```
+ */
+export async function start(config: Config, options: StartOptions = {}): Promise<Server> {
+  const quickChat = await createQuickChat(config, options);
   const listening = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({
     port: config.port,
     hostname: config.host,
     onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
-  }, app.handler());
+  }, quickChat.handler);
   const addr = await listening.promise;
   const host = addr.hostname === "0.0.0.0" ? "localhost" : addr.hostname;
-  log.info("server.listening", { instance_id: instanceId, database: db.kind, port: addr.port });
-  if (db.kind === "pglite") {
-    log.info("database.embedded", { note: "PGlite serves one process; set DATABASE_URL to run several instances" });
-  }
+  const instanceId = quickChat.state.presence.instanceId;
+  log.info("server.listening", { instance_id: instanceId, database: quickChat.state.db.kind, port: addr.port });
 
   let stopping: Promise<void> | null = null;
   return {
     url: new URL(`http://${host.includes(":") ? `[${host}]` : host}:${addr.port}`),
-    state,
+    state: quickChat.state,
     shutdown: () =>
       stopping ??= (async () => {
-        await heartbeat.stop();
-        await presence.stop().catch((error) => log.warn("shutdown.presence_failed", { error: String(error) }));
-        chat.close();
-        await bus.stop();
+        // Sockets close first: serving cannot finish while they are open.
+        await quickChat.close();
         await server.shutdown();
-        if (!options.database) await db.close();
         log.info("server.stopped", { instance_id: instanceId });
       })(),
   };

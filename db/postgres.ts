@@ -1,5 +1,9 @@
 import postgres from "postgres";
 import type { Database, Queryable } from "./database.ts";
+import { isDatabaseUnavailable } from "./errors.ts";
+
+/** Pauses between retries of a statement that met a dead connection. */
+const RETRY_PAUSES_MS = [20, 100, 300];
 
 /**
  * Connects to a PostgreSQL server with postgres.js: a small pool for queries
@@ -11,20 +15,28 @@ import type { Database, Queryable } from "./database.ts";
  * ```
  */
 export function openPostgres(url: string): Database {
-  const sql = postgres(url, {
-    max: 8,
-    connect_timeout: 5,
-    idle_timeout: 30,
-    onnotice: () => {},
-    connection: { application_name: "quick-chat" },
-  });
+  const sql = postgres(url, explicitOptions(new URL(url)));
   const queryable = (target: postgres.Sql | postgres.TransactionSql): Queryable => ({
     query: <Row>(text: string, params: unknown[] = []) =>
       target.unsafe(text, params as postgres.ParameterOrJSON<never>[]) as unknown as Promise<Row[]>,
   });
+  const pool = queryable(sql);
   return {
     kind: "postgres",
-    ...queryable(sql),
+    async query<Row>(text: string, params?: unknown[]) {
+      // Pooled connections may have died since their last use (a restart, a terminated backend)
+      // and the pool learns it only as each one fails: the app's statements are idempotent, so a
+      // few retries, spaced out, reach a fresh connection instead of failing the request.
+      for (const pause of RETRY_PAUSES_MS) {
+        try {
+          return await pool.query<Row>(text, params);
+        } catch (error) {
+          if (!isDatabaseUnavailable(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, pause));
+        }
+      }
+      return await pool.query<Row>(text, params);
+    },
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => sql.begin((tx) => fn(queryable(tx))) as Promise<T>,
     async listen(channel, onNotify, onListen) {
       const { unlisten } = await sql.listen(channel, onNotify, onListen);
@@ -34,5 +46,36 @@ export function openPostgres(url: string): Database {
       await sql.notify(channel, payload);
     },
     close: () => sql.end({ timeout: 2 }),
+  };
+}
+
+/**
+ * Every option postgres.js would otherwise look up in `PG*` environment
+ * variables, so the server needs no environment access beyond its own
+ * variables and the three the driver always reads (`PGPASSWORD` when the URL
+ * has no password, `PGAPPNAME`, `PGTARGETSESSIONATTRS`).
+ */
+function explicitOptions(url: URL): postgres.Options<Record<string, postgres.PostgresType>> {
+  const query = url.searchParams;
+  const sslmode = query.get("ssl") ?? query.get("sslmode");
+  return {
+    host: url.hostname || "localhost",
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username),
+    database: decodeURIComponent(url.pathname.slice(1)) || decodeURIComponent(url.username),
+    ssl: sslmode === null || sslmode === "disable" || sslmode === "false" ? false : sslmode as "require",
+    max: 8,
+    idle_timeout: 30,
+    connect_timeout: 5,
+    max_lifetime: 60 * (30 + Math.random() * 30),
+    backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 20),
+    keep_alive: 60,
+    prepare: true,
+    debug: false,
+    fetch_types: true,
+    publications: "alltables",
+    onnotice: () => {},
+    connection: { application_name: "quick-chat" },
+    ...({ max_pipeline: 100, sslnegotiation: null, target_session_attrs: null } as Record<string, unknown>),
   };
 }

@@ -36,6 +36,7 @@ export class Connection {
   /** Presence sockets: the roster change this socket has seen up to. */
   seenSeq = 0;
   #maxBuffered: number;
+  #onEnd: (() => void) | null = null;
 
   constructor(socket: WebSocket, userId: string, kind: ConnectionKind, limits: ConnectionLimits) {
     this.socket = socket;
@@ -66,9 +67,25 @@ export class Connection {
     this.send(JSON.stringify(id === undefined ? { type: "error", code, detail } : { type: "error", code, detail, id }));
   }
 
-  /** Closes an open socket with a code and a reason. */
+  /** Sets what runs once when the connection ends, whichever side ends it. */
+  onEnd(callback: () => void): void {
+    this.#onEnd = callback;
+  }
+
+  /** Marks the connection as ended and runs its end callback, once. */
+  ended(): void {
+    const callback = this.#onEnd;
+    this.#onEnd = null;
+    callback?.();
+  }
+
+  /**
+   * Closes an open socket with a code and a reason. The connection counts as
+   * ended at once: a peer that stopped reading may never complete the closing
+   * handshake, and nothing more is sent to it.
+   */
   close(code: number, reason: string): void {
-    if (this.socket.readyState !== WebSocket.OPEN) return;
-    this.socket.close(code, reason);
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code, reason);
+    this.ended();
   }
 }

@@ -60,8 +60,9 @@ export async function upgradeForUser(
       connection.sendError("TOO_MANY_CONNECTIONS", `At most ${state.config.limits.maxSocketsPerUser} sockets per user`);
       connection.close(CloseCode.PolicyViolation, "TOO_MANY_CONNECTIONS");
     } else {
+      connection.onEnd(() => handlers.close(connection));
       socket.onmessage = (event) => handlers.message(connection, event.data);
-      socket.onclose = () => handlers.close(connection);
+      socket.onclose = () => connection.ended();
       handlers.open(connection);
     }
   };

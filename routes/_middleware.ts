@@ -1,5 +1,3 @@
-import { HttpError } from "fresh";
-import { isDatabaseUnavailable } from "../db/errors.ts";
 import { define } from "../lib/state.ts";
 
 /** Headers every response carries. */
@@ -10,14 +8,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   "cross-origin-opener-policy": "same-origin",
 };
 
-export const handler = define.middleware(async function securityAndErrors(ctx) {
-  let response: Response;
-  try {
-    response = await ctx.next();
-  } catch (error) {
-    if (!isDatabaseUnavailable(error)) throw error;
-    throw new HttpError(503, "The database is unreachable; try again shortly", "DATABASE_UNAVAILABLE");
-  }
+export const handler = define.middleware(async function securityHeaders(ctx) {
+  const response = await ctx.next();
   // A WebSocket upgrade's response must stay as Deno made it.
   if (response.status === 101) return response;
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {

@@ -22,14 +22,19 @@ const TABLES = "users_online, identities, connections, instances, app_secrets";
 /** One database per kind for the whole test process: PGlite takes seconds to start. */
 const shared = new Map<DatabaseKind, Promise<Database>>();
 
-/** The shared database of a kind, emptied of the previous test's rows. */
-export async function freshDatabase(kind: DatabaseKind): Promise<Database> {
+/** The database of a kind that the whole test process shares. */
+export function sharedDatabase(kind: DatabaseKind): Promise<Database> {
   let db = shared.get(kind);
   if (!db) {
     db = openDatabase({ databaseUrl: kind === "postgres" ? POSTGRES_URL : undefined });
     shared.set(kind, db);
   }
-  const database = await db;
+  return db;
+}
+
+/** The shared database of a kind, emptied of the previous test's rows. */
+export async function freshDatabase(kind: DatabaseKind): Promise<Database> {
+  const database = await sharedDatabase(kind);
   await database.query(`TRUNCATE ${TABLES}`);
   return database;
 }

@@ -31,6 +31,8 @@ export interface AppOptions<State> {
   csp?: ((nonce: string) => string) | false;
   /** Makes the initial `ctx.state` of each request. */
   state?: () => State;
+  /** Turns an error that is not an `HttpError` into one, e.g. an outage into a 503; `undefined` means 500. */
+  mapError?: (error: unknown) => HttpError | undefined;
 }
 
 interface Route<State> {
@@ -197,8 +199,9 @@ export class App<State = unknown> {
   }
 
   #errorResponse(error: unknown, ctx: Context<State>): Response {
-    const httpError = error instanceof HttpError ? error : new HttpError(500);
-    if (!(error instanceof HttpError)) console.error(error);
+    const mapped = error instanceof HttpError ? error : this.#options.mapError?.(error);
+    const httpError = mapped ?? new HttpError(500);
+    if (mapped === undefined) console.error(error);
     const wantsPage = ctx.req.method === "GET" && (ctx.req.headers.get("accept") ?? "").includes("text/html");
     const page = httpError.status === 404 ? this.#errorPages.notFound : this.#errorPages.error;
     if (wantsPage && page) {

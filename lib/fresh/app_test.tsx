@@ -163,6 +163,25 @@ Deno.test("app - HttpError becomes JSON with its code, other errors a bare 500",
   }
 });
 
+Deno.test("app - mapError turns a known failure into its status", async () => {
+  const mapped = new App<TestState>({
+    state: () => ({ trail: [] }),
+    mapError: (error) => error instanceof Deno.errors.ConnectionRefused ? new HttpError(503, "Try later") : undefined,
+  }).fsRoutes({
+    routes: {
+      "./routes/down.ts": {
+        handler: () => {
+          throw new Deno.errors.ConnectionRefused("db");
+        },
+      },
+    },
+    islands: {},
+  });
+  const response = await mapped.handler()(new Request("http://localhost/down"), info);
+  assert.equal(response.status, 503);
+  assert.deepEqual(await response.json(), { error: "SERVICE_UNAVAILABLE", detail: "Try later" });
+});
+
 Deno.test("app - unknown paths get the _404 page for browsers and JSON otherwise", async () => {
   const page = await request("/no/such/page", { headers: { accept: "text/html" } });
   assert.equal(page.status, 404);

@@ -1,0 +1,210 @@
+/**
+ * Several real server processes on one PostgreSQL, behaving as one service.
+ * These run only when `DATABASE_URL` points at a PostgreSQL server.
+ */
+import assert from "node:assert/strict";
+import { DATABASE_KINDS, freshDatabase, sharedDatabase } from "./harness.ts";
+import { ServerProcess } from "./server_process.ts";
+import { TestSocket } from "./ws_client.ts";
+
+const POSTGRES_URL = Deno.env.get("DATABASE_URL");
+
+interface Member {
+  process: ServerProcess;
+  register(name: string): Promise<{ userId: string; token: string }>;
+  chat(user: { userId: string; token: string }): Promise<TestSocket>;
+  presence(user: { userId: string; token: string }): Promise<TestSocket>;
+}
+
+function member(process: ServerProcess): Member {
+  const ws = (path: string) => new URL(path, process.url).href.replace(/^http/, "ws");
+  return {
+    process,
+    async register(name) {
+      const userId = crypto.randomUUID();
+      const response = await fetch(new URL("/presence/register", process.url), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ user_id: userId, name }),
+      });
+      assert.equal(response.status, 200);
+      return { userId, token: (await response.json()).token };
+    },
+    async chat(user) {
+      const socket = new TestSocket(ws(`/ws/chat?me=${user.userId}&token=${user.token}`));
+      await socket.opened;
+      return socket;
+    },
+    async presence(user) {
+      // The snapshot stays unread: tests look for users in it and in later diffs alike.
+      const socket = new TestSocket(ws(`/presence/ws?user_id=${user.userId}&token=${user.token}&mode=diff`));
+      await socket.opened;
+      return socket;
+    },
+  };
+}
+
+type Diff = { type: "presence_diff"; joins: { user_id: string; name: string }[]; leaves: string[] };
+const joined = (id: string) => (f: Record<string, unknown>) =>
+  (f.type === "presence_diff" && (f as Diff).joins.some((j) => j.user_id === id)) ||
+  (f.type === "presence" && (f.users as { user_id: string }[]).some((u) => u.user_id === id));
+const left = (id: string) => (f: Record<string, unknown>) =>
+  (f.type === "presence_diff" && (f as Diff).leaves.includes(id)) ||
+  (f.type === "presence" && !(f.users as { user_id: string }[]).some((u) => u.user_id === id));
+
+/** Runs `fn` with two server processes on the PostgreSQL of `DATABASE_URL`, stopped after. */
+function clusterTest(name: string, fn: (a: Member, b: Member) => Promise<void>) {
+  Deno.test({
+    name,
+    ignore: !DATABASE_KINDS.includes("postgres"),
+    sanitizeResources: false,
+    sanitizeOps: false,
+    async fn() {
+      await freshDatabase("postgres");
+      const env = { DATABASE_URL: POSTGRES_URL!, SESSION_SECRET: "cluster-test-secret-of-32-characters!" };
+      const [a, b] = await Promise.all([ServerProcess.start(env), ServerProcess.start(env)]);
+      try {
+        await fn(member(a), member(b));
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    },
+  });
+}
+
+/** Sends DMs from `from` to `to` until one arrives: the way to tell that a recovering route works again. */
+async function deliverEventually(from: TestSocket, to: TestSocket, toId: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
+    const id = `probe-${attempt}-${crypto.randomUUID()}`;
+    from.send({ type: "dm", to: toId, text: "are you there?", id });
+    try {
+      return await to.next((f) => f.type === "dm" && f.id === id, 500);
+    } catch {
+      // Not yet: the route is still recovering.
+    }
+  }
+  throw new Error(`No DM got through within ${timeoutMs} ms`);
+}
+
+clusterTest("cluster - the roster is shared and DMs cross instances both ways with echo", async (a, b) => {
+  const ada = await a.register("Ada");
+  const bob = await b.register("Bob");
+  const adaWatch = await a.presence(ada);
+  const bobWatch = await b.presence(bob);
+  await adaWatch.next(joined(bob.userId));
+  await bobWatch.next(joined(ada.userId));
+  const adaChat = await a.chat(ada);
+  const bobChat = await b.chat(bob);
+  const bobTab2 = await a.chat(bob);
+  const delivered = await deliverEventually(adaChat, bobChat, bob.userId);
+  assert.equal(delivered.from, ada.userId);
+  assert.deepEqual(await adaChat.next((f) => f.type === "dm" && f.id === delivered.id), delivered);
+  assert.deepEqual(await bobTab2.next((f) => f.type === "dm" && f.id === delivered.id), delivered);
+  bobChat.send({ type: "dm", to: ada.userId, text: "back at you", id: "reply" });
+  assert.equal((await adaChat.next((f) => f.id === "reply")).text, "back at you");
+  assert.equal((await bobChat.next((f) => f.id === "reply")).from, bob.userId, "echo on the sender's instance");
+  assert.equal((await bobTab2.next((f) => f.id === "reply")).to, ada.userId, "echo on the sender's other instance");
+  bobChat.send({ type: "typing", to: ada.userId, state: "start" });
+  assert.equal((await adaChat.next((f) => f.type === "typing")).from, bob.userId);
+  await Promise.all([adaWatch, bobWatch, adaChat, bobChat, bobTab2].map((s) => s.close()));
+});
+
+clusterTest("cluster - PEER_OFFLINE means offline on every instance", async (a, b) => {
+  const ada = await a.register("Ada");
+  const carol = await b.register("Carol");
+  const carolWatch = await b.presence(carol);
+  const adaChat = await a.chat(ada);
+  for (const to of [carol.userId, crypto.randomUUID()]) {
+    adaChat.send({ type: "dm", to, text: "hello?" });
+    assert.equal((await adaChat.next((f) => f.type === "error")).code, "PEER_OFFLINE");
+  }
+  const carolChat = await b.chat(carol);
+  const delivered = await deliverEventually(adaChat, carolChat, carol.userId, 5000);
+  assert.equal(delivered.to, carol.userId);
+  await carolChat.close();
+  adaChat.send({ type: "dm", to: carol.userId, text: "gone?", id: "after-close" });
+  await adaChat.next((f) => (f.type === "error" && f.code === "PEER_OFFLINE") || f.id === "after-close");
+  await Promise.all([carolWatch.close(), adaChat.close()]);
+});
+
+clusterTest("cluster - a killed instance's users leave the others' roster", async (a, b) => {
+  const ada = await a.register("Ada");
+  const bob = await b.register("Bob");
+  const adaWatch = await a.presence(ada);
+  const bobChat = await b.chat(bob);
+  await adaWatch.next(joined(bob.userId));
+  const killedAt = Date.now();
+  await b.process.stop("SIGKILL");
+  await adaWatch.next(left(bob.userId), 30_000);
+  const seconds = (Date.now() - killedAt) / 1000;
+  // Heartbeat 200 ms and time-to-live 600 ms in tests; the defaults (5 s, 15 s) give at most ~20 s.
+  assert.ok(seconds < 5, `left after ${seconds} s`);
+  const adaChat = await a.chat(ada);
+  adaChat.send({ type: "dm", to: bob.userId, text: "still there?" });
+  assert.equal((await adaChat.next((f) => f.type === "error")).code, "PEER_OFFLINE");
+  await Promise.all([adaWatch.close(), adaChat.close(), bobChat.closed]);
+});
+
+clusterTest("cluster - SIGTERM closes sockets with 1001 and announces the leaves at once", async (a, b) => {
+  const ada = await a.register("Ada");
+  const bob = await b.register("Bob");
+  const adaWatch = await a.presence(ada);
+  const bobChat = await b.chat(bob);
+  const bobWatch = await b.presence(bob);
+  await adaWatch.next(joined(bob.userId));
+  const status = await b.process.stop("SIGTERM");
+  assert.equal(status.code, 0);
+  assert.deepEqual(await bobChat.closed, { code: 1001, reason: "SERVER_SHUTDOWN" });
+  assert.equal((await bobWatch.closed).code, 1001);
+  await adaWatch.next(left(bob.userId), 2000);
+  await adaWatch.close();
+});
+
+clusterTest("cluster - after its database connections are terminated, an instance recovers", async (a, b) => {
+  const ada = await a.register("Ada");
+  const bob = await b.register("Bob");
+  const adaWatch = await a.presence(ada);
+  const adaChat = await a.chat(ada);
+  const bobChat = await b.chat(bob);
+  await deliverEventually(adaChat, bobChat, bob.userId);
+  const db = await sharedDatabase("postgres");
+  await db.query(
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'quick-chat' AND pid <> pg_backend_pid()",
+  );
+  // Notifications sent while the listeners were away are lost; the instances re-read the tables.
+  const carol = await b.register("Carol");
+  const carolChat = await b.chat(carol);
+  await adaWatch.next(joined(carol.userId), 15_000);
+  await deliverEventually(adaChat, bobChat, bob.userId);
+  await deliverEventually(bobChat, adaChat, ada.userId);
+  await Promise.all([adaWatch, adaChat, bobChat, carolChat].map((s) => s.close()));
+});
+
+clusterTest("cluster - both instances survive a PostgreSQL restart and serve again", async (a, b) => {
+  const ada = await a.register("Ada");
+  const bob = await b.register("Bob");
+  const adaChat = await a.chat(ada);
+  const bobChat = await b.chat(bob);
+  await deliverEventually(adaChat, bobChat, bob.userId);
+  const version = [...Deno.readDirSync("/etc/postgresql")].map((e) => e.name).sort().at(-1)!;
+  const restart = await new Deno.Command("pg_ctlcluster", {
+    args: ["--skip-systemctl-redirect", version, "main", "restart"],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.ok(restart.success, new TextDecoder().decode(restart.stderr));
+  for (const process of [a.process, b.process]) {
+    const deadline = Date.now() + 20_000;
+    while ((await fetch(new URL("/health", process.url)).then((r) => r.body?.cancel().then(() => r.status))) !== 200) {
+      assert.ok(Date.now() < deadline, "an instance did not become healthy again");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  await deliverEventually(adaChat, bobChat, bob.userId);
+  await deliverEventually(bobChat, adaChat, ada.userId);
+  const carol = await a.register("Carol");
+  const carolWatch = await b.presence(carol);
+  await carolWatch.next(joined(carol.userId));
+  await Promise.all([adaChat, bobChat, carolWatch].map((s) => s.close()));
+});

@@ -1,0 +1,71 @@
+/**
+ * Runs Quick Chat as a separate process, exactly as `deno task start` does
+ * (same permission flags), for tests that stop, kill or multiply servers.
+ */
+import { TEST_ENV } from "./harness.ts";
+
+const root = new URL("../", import.meta.url);
+
+/** The `deno run` arguments of the start task, so tests run the server with its real permissions. */
+async function startArgs(): Promise<string[]> {
+  const tasks = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))).tasks;
+  const command = (tasks.start as string).split("&&").at(-1)!.trim();
+  return command.split(/\s+/).slice(1);
+}
+
+/** A server process and what it printed. */
+export class ServerProcess {
+  readonly child: Deno.ChildProcess;
+  readonly url: URL;
+  readonly instanceId: string;
+  readonly lines: string[];
+
+  private constructor(child: Deno.ChildProcess, url: URL, instanceId: string, lines: string[]) {
+    this.child = child;
+    this.url = url;
+    this.instanceId = instanceId;
+    this.lines = lines;
+  }
+
+  /** Starts a server and waits until it listens. */
+  static async start(env: Record<string, string>): Promise<ServerProcess> {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: await startArgs(),
+      cwd: root.pathname,
+      env: { ...TEST_ENV, LOG_LEVEL: "info", ...env },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const lines: string[] = [];
+    const listening = Promise.withResolvers<{ port: number; instance_id: string }>();
+    const collect = async (stream: ReadableStream<Uint8Array<ArrayBuffer>>) => {
+      const decoder = new TextDecoder();
+      let buffer = "";
+      for await (const chunk of stream) {
+        buffer += decoder.decode(chunk, { stream: true });
+        const parts = buffer.split("\n");
+        buffer = parts.pop()!;
+        for (const line of parts) {
+          lines.push(line);
+          if (line.includes('"server.listening"')) listening.resolve(JSON.parse(line));
+        }
+      }
+      listening.reject(new Error(`The server exited before listening:\n${lines.join("\n")}`));
+    };
+    collect(child.stdout);
+    collect(child.stderr);
+    const { port, instance_id } = await listening.promise;
+    return new ServerProcess(child, new URL(`http://127.0.0.1:${port}`), instance_id, lines);
+  }
+
+  /** Sends a signal and waits for the exit status. */
+  async stop(signal: Deno.Signal = "SIGTERM"): Promise<Deno.CommandStatus> {
+    try {
+      this.child.kill(signal);
+    } catch {
+      // Already exited.
+    }
+    return await this.child.status;
+  }
+}
