@@ -15,6 +15,15 @@ if (!config.databaseUrl) {
 }
 const quickChat = await createQuickChat(config);
 
+// Each worker gets the signal: it closes its sockets (1001) and announces its leaves. The first one
+// done ends the process; an instance cut short is reaped by its heartbeat's expiry, as after a crash.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    await quickChat.close();
+    Deno.exit(0);
+  });
+}
+
 export default {
   fetch: (req, info) => quickChat.handler(req, info),
 } satisfies Deno.ServeDefaultExport;

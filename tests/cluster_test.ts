@@ -3,7 +3,7 @@
  * These run only when `DATABASE_URL` points at a PostgreSQL server.
  */
 import assert from "node:assert/strict";
-import { DATABASE_KINDS, freshDatabase, sharedDatabase } from "./harness.ts";
+import { DATABASE_KINDS, freshDatabase, sharedDatabase, TEST_ENV } from "./harness.ts";
 import { ServerProcess } from "./server_process.ts";
 import { TestSocket } from "./ws_client.ts";
 
@@ -70,6 +70,20 @@ function clusterTest(name: string, fn: (a: Member, b: Member) => Promise<void>) 
       }
     },
   });
+}
+
+/** Polls `/health` until it answers 200: from outside, there is no event to wait for. */
+async function waitForHealth(base: URL, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const status = await fetch(new URL("/health", base)).then(
+      (response) => response.body?.cancel().then(() => response.status),
+      () => 0,
+    );
+    if (status === 200) return;
+    assert.ok(Date.now() < deadline, `${base} did not become healthy within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Sends DMs from `from` to `to` until one arrives: the way to tell that a recovering route works again. */
@@ -194,17 +208,63 @@ clusterTest("cluster - both instances survive a PostgreSQL restart and serve aga
     stderr: "piped",
   }).output();
   assert.ok(restart.success, new TextDecoder().decode(restart.stderr));
-  for (const process of [a.process, b.process]) {
-    const deadline = Date.now() + 20_000;
-    while ((await fetch(new URL("/health", process.url)).then((r) => r.body?.cancel().then(() => r.status))) !== 200) {
-      assert.ok(Date.now() < deadline, "an instance did not become healthy again");
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+  for (const process of [a.process, b.process]) await waitForHealth(process.url);
   await deliverEventually(adaChat, bobChat, bob.userId);
   await deliverEventually(bobChat, adaChat, ada.userId);
   const carol = await a.register("Carol");
   const carolWatch = await b.presence(carol);
   await carolWatch.next(joined(carol.userId));
   await Promise.all([adaChat, bobChat, carolWatch].map((s) => s.close()));
+});
+
+Deno.test({
+  name: "cluster - `deno task serve` runs one instance per worker, and they behave as one",
+  ignore: !DATABASE_KINDS.includes("postgres"),
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await freshDatabase("postgres");
+  const tasks = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url))).tasks;
+  const args = (tasks.serve as string).split("&&").at(-1)!.trim().split(/\s+/).slice(1);
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const portAt = args.indexOf("--port");
+  args.splice(portAt, 2, "--port", String(port), "--host", "127.0.0.1");
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: new URL("../", import.meta.url).pathname,
+    // Two workers whatever the core count.
+    env: { ...TEST_ENV, DATABASE_URL: POSTGRES_URL!, DENO_JOBS: "2" },
+    clearEnv: true,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const base = new URL(`http://127.0.0.1:${port}`);
+    await waitForHealth(base);
+    const process = { url: base } as ServerProcess;
+    const cluster = member(process);
+    const users = [];
+    const sockets: TestSocket[] = [];
+    // The kernel spreads new connections over the workers: twelve sockets reach both.
+    for (let i = 0; i < 12; i++) {
+      const user = await cluster.register(`User ${i}`);
+      users.push(user);
+      sockets.push(await cluster.chat(user));
+    }
+    const db = await sharedDatabase("postgres");
+    const [{ instances }] = await db.query<{ instances: number }>(
+      "SELECT count(DISTINCT instance_id)::int AS instances FROM connections",
+    );
+    assert.equal(instances, 2, "the users' sockets landed on both workers' instances");
+    for (let i = 1; i < users.length; i++) {
+      const delivered = await deliverEventually(sockets[0], sockets[i], users[i].userId, 5000);
+      assert.equal(delivered.from, users[0].userId);
+    }
+    await Promise.all(sockets.map((socket) => socket.close()));
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+  }
 });
