@@ -68,7 +68,9 @@ function explicitOptions(url: URL): postgres.Options<Record<string, postgres.Pos
     idle_timeout: 30,
     connect_timeout: 5,
     max_lifetime: 60 * (30 + Math.random() * 30),
-    backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 20),
+    // Seconds before reconnecting: capped at 2 s (the driver's default grows to 20 s), so an
+    // instance is back within moments of a database restart.
+    backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 2),
     keep_alive: 60,
     prepare: true,
     debug: false,
