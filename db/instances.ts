@@ -68,11 +68,12 @@ export async function removeConnection(db: Queryable, instanceId: string, userId
 export async function replaceConnections(db: Queryable, instanceId: string, connections: LocalConnection[]) {
   await db.query("DELETE FROM connections WHERE instance_id = $1", [instanceId]);
   if (connections.length === 0) return;
+  // Lists travel as comma-separated text: both drivers pass a string the same way.
   await db.query(
     `INSERT INTO connections (user_id, instance_id, chat)
-     SELECT u, $1, c FROM unnest($2::uuid[], $3::boolean[]) AS t(u, c)
+     SELECT u, $1, c FROM unnest(string_to_array($2, ',')::uuid[], string_to_array($3, ',')::boolean[]) AS t(u, c)
      ON CONFLICT (user_id, instance_id) DO UPDATE SET chat = EXCLUDED.chat`,
-    [instanceId, connections.map((c) => c.userId), connections.map((c) => c.chat)],
+    [instanceId, connections.map((c) => c.userId).join(","), connections.map((c) => c.chat).join(",")],
   );
 }
 

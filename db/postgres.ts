@@ -17,8 +17,9 @@ const RETRY_PAUSES_MS = [20, 100, 300];
 export function openPostgres(url: string): Database {
   const sql = postgres(url, explicitOptions(new URL(url)));
   const queryable = (target: postgres.Sql | postgres.TransactionSql): Queryable => ({
-    query: <Row>(text: string, params: unknown[] = []) =>
-      target.unsafe(text, params as postgres.ParameterOrJSON<never>[]) as unknown as Promise<Row[]>,
+    // Plain arrays, as PGlite returns, rather than the driver's Result subclass.
+    query: async <Row>(text: string, params: unknown[] = []) =>
+      Array.from(await target.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as Row[],
   });
   const pool = queryable(sql);
   return {

@@ -60,10 +60,10 @@ export function listOnline(db: Queryable): Promise<OnlineUser[]> {
 export async function removeIdleAmong(db: Queryable, userIds: string[]): Promise<string[]> {
   if (userIds.length === 0) return [];
   const rows = await db.query<{ user_id: string }>(
-    `DELETE FROM users_online u WHERE u.user_id = ANY($1::uuid[])
+    `DELETE FROM users_online u WHERE u.user_id = ANY(string_to_array($1, ',')::uuid[])
      AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = u.user_id)
      RETURNING user_id::text AS user_id`,
-    [userIds],
+    [userIds.join(",")],
   );
   return rows.map((row) => row.user_id);
 }

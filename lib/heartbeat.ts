@@ -1,6 +1,7 @@
 import type { Database } from "../db/database.ts";
 import { forgetIdleIdentities } from "../db/identities.ts";
 import { heartbeat, reapInstances, registerInstance, removeOtherInstances } from "../db/instances.ts";
+import { isDatabaseUnavailable } from "../db/errors.ts";
 import { reapIdleUsers } from "../db/roster.ts";
 import type { PresenceTiming } from "../fresh.config.ts";
 import { log } from "./log.ts";
@@ -82,7 +83,9 @@ export class Heartbeat {
       if (this.#failing) log.info("database.recovered");
       this.#failing = false;
     } catch (error) {
-      if (!this.#failing) log.error("database.unreachable", { error: String(error) });
+      if (!this.#failing) {
+        log.error(isDatabaseUnavailable(error) ? "database.unreachable" : "heartbeat.failed", { error: String(error) });
+      }
       this.#failing = true;
     }
   }

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { DATABASE_KINDS, freshDatabase, sharedDatabase, TEST_ENV } from "./harness.ts";
-import { ServerProcess } from "./server_process.ts";
+import { ServerProcess, taskArgs } from "./server_process.ts";
 import { TestSocket } from "./ws_client.ts";
 
 const POSTGRES_URL = Deno.env.get("DATABASE_URL");
@@ -224,18 +224,17 @@ Deno.test({
   sanitizeOps: false,
 }, async () => {
   await freshDatabase("postgres");
-  const tasks = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url))).tasks;
-  const args = (tasks.serve as string).split("&&").at(-1)!.trim().split(/\s+/).slice(1);
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
-  const portAt = args.indexOf("--port");
-  args.splice(portAt, 2, "--port", String(port), "--host", "127.0.0.1");
+  const env = { ...TEST_ENV, PORT: String(port), DATABASE_URL: POSTGRES_URL! };
+  const args = await taskArgs("serve", env);
+  args.splice(args.indexOf("--port"), 2, "--port", String(port), "--host", "127.0.0.1");
   const child = new Deno.Command(Deno.execPath(), {
     args,
     cwd: new URL("../", import.meta.url).pathname,
     // Two workers whatever the core count.
-    env: { ...TEST_ENV, DATABASE_URL: POSTGRES_URL!, DENO_JOBS: "2" },
+    env: { ...env, DENO_JOBS: "2" },
     clearEnv: true,
     stdout: "null",
     stderr: "null",

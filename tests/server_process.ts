@@ -2,14 +2,20 @@
  * Runs Quick Chat as a separate process, exactly as `deno task start` does
  * (same permission flags), for tests that stop, kill or multiply servers.
  */
+import { loadConfig } from "../fresh.config.ts";
+import { netAccess } from "../lib/net_access.ts";
 import { TEST_ENV } from "./harness.ts";
 
 const root = new URL("../", import.meta.url);
 
-/** The `deno run` arguments of the start task, so tests run the server with its real permissions. */
-async function startArgs(): Promise<string[]> {
+/**
+ * The `deno` arguments of a task's last command, so tests run the server with
+ * its real permissions; the `--allow-net=$(…)` step is computed for `env`.
+ */
+export async function taskArgs(task: "start" | "serve", env: Record<string, string>): Promise<string[]> {
   const tasks = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))).tasks;
-  const command = (tasks.start as string).split("&&").at(-1)!.trim();
+  const command = (tasks[task] as string).split("&&").at(-1)!.trim()
+    .replace(/--allow-net=\$\([^)]*\)/, `--allow-net=${netAccess(loadConfig(env))}`);
   return command.split(/\s+/).slice(1);
 }
 
@@ -29,10 +35,11 @@ export class ServerProcess {
 
   /** Starts a server and waits until it listens. */
   static async start(env: Record<string, string>): Promise<ServerProcess> {
+    const fullEnv = { ...TEST_ENV, LOG_LEVEL: "info", ...env };
     const child = new Deno.Command(Deno.execPath(), {
-      args: await startArgs(),
+      args: await taskArgs("start", fullEnv),
       cwd: root.pathname,
-      env: { ...TEST_ENV, LOG_LEVEL: "info", ...env },
+      env: fullEnv,
       clearEnv: true,
       stdout: "piped",
       stderr: "piped",
