@@ -56,7 +56,17 @@ const root = new URL("./", import.meta.url);
  */
 export async function createQuickChat(config: Config, options: StartOptions = {}): Promise<QuickChat> {
   setLogLevel(config.logLevel);
-  const db = options.database ?? await openDatabase(config);
+  const db = options.database ?? await openDatabase({
+    ...config,
+    onRetry(error, attempt, delayMs) {
+      const { host } = new URL(config.databaseUrl!);
+      log.error("database.unreachable", {
+        message: `Cannot reach PostgreSQL at ${host}; retrying in ${(delayMs / 1000).toFixed(1)} s`,
+        attempt,
+        error: String(error),
+      });
+    },
+  });
   const instanceId = crypto.randomUUID();
   const bus = new Bus(db, instanceId);
   const presence = new Presence(db, bus, instanceId, config.presence);

@@ -1,4 +1,5 @@
 import type { Database } from "./database.ts";
+import { isDatabaseUnavailable } from "./errors.ts";
 import { migrate } from "./migrate.ts";
 import { openPglite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
@@ -9,23 +10,36 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   /** PGlite's data folder; in memory when unset. */
   pgliteDir?: string;
+  /** Told about each failed attempt to reach PostgreSQL, before waiting `delayMs` to retry. */
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
+/** Longest wait between two attempts to reach PostgreSQL at start-up. */
+const MAX_RETRY_DELAY_MS = 10_000;
+
 /**
- * Opens the configured database and brings its schema up to date.
+ * Opens the configured database and brings its schema up to date. A
+ * PostgreSQL server that cannot be reached yet is retried, with growing
+ * delays, until it answers; any other failure (bad credentials, a broken
+ * migration) is thrown at once.
  *
  * @example
  * ```ts
  * const db = await openDatabase({ databaseUrl: Deno.env.get("DATABASE_URL") });
  * ```
  */
-export async function openDatabase({ databaseUrl, pgliteDir }: DatabaseOptions): Promise<Database> {
-  const db = databaseUrl ? openPostgres(databaseUrl) : await openPglite(pgliteDir);
-  try {
-    await migrate(db);
-  } catch (error) {
-    await db.close().catch(() => {});
-    throw error;
+export async function openDatabase({ databaseUrl, pgliteDir, onRetry }: DatabaseOptions): Promise<Database> {
+  for (let attempt = 1;; attempt++) {
+    const db = databaseUrl ? openPostgres(databaseUrl) : await openPglite(pgliteDir);
+    try {
+      await migrate(db);
+      return db;
+    } catch (error) {
+      await db.close().catch(() => {});
+      if (!databaseUrl || !isDatabaseUnavailable(error)) throw error;
+      const delayMs = Math.round(Math.min(500 * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS) * (0.5 + Math.random() / 2));
+      onRetry?.(error, attempt, delayMs);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
   }
-  return db;
 }

@@ -35,6 +35,16 @@ export class ServerProcess {
 
   /** Starts a server and waits until it listens. */
   static async start(env: Record<string, string>): Promise<ServerProcess> {
+    return await (await ServerProcess.spawn(env)).listening;
+  }
+
+  /** Starts a server; `listening` resolves once it listens, `lines` fill as it logs. */
+  static async spawn(env: Record<string, string>): Promise<{
+    child: Deno.ChildProcess;
+    lines: string[];
+    nextLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+    listening: Promise<ServerProcess>;
+  }> {
     const fullEnv = { ...TEST_ENV, LOG_LEVEL: "info", ...env };
     const child = new Deno.Command(Deno.execPath(), {
       args: await taskArgs("start", fullEnv),
@@ -46,6 +56,7 @@ export class ServerProcess {
     }).spawn();
     const lines: string[] = [];
     const listening = Promise.withResolvers<{ port: number; instance_id: string }>();
+    const waiters = new Set<() => void>();
     const collect = async (stream: ReadableStream<Uint8Array<ArrayBuffer>>) => {
       const decoder = new TextDecoder();
       let buffer = "";
@@ -57,13 +68,37 @@ export class ServerProcess {
           lines.push(line);
           if (line.includes('"server.listening"')) listening.resolve(JSON.parse(line));
         }
+        for (const wake of [...waiters]) wake();
       }
       listening.reject(new Error(`The server exited before listening:\n${lines.join("\n")}`));
     };
     collect(child.stdout);
     collect(child.stderr);
-    const { port, instance_id } = await listening.promise;
-    return new ServerProcess(child, new URL(`http://127.0.0.1:${port}`), instance_id, lines);
+    listening.promise.catch(() => {});
+    const nextLine = async (pattern: RegExp, timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (let seen = 0;;) {
+        for (; seen < lines.length; seen++) if (pattern.test(lines[seen])) return lines[seen];
+        if (Date.now() > deadline) throw new Error(`No log line matching ${pattern}:\n${lines.join("\n")}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, deadline - Date.now());
+          function done() {
+            clearTimeout(timer);
+            waiters.delete(done);
+            resolve();
+          }
+          waiters.add(done);
+        });
+      }
+    };
+    return {
+      child,
+      lines,
+      nextLine,
+      listening: listening.promise.then(({ port, instance_id }) =>
+        new ServerProcess(child, new URL(`http://127.0.0.1:${port}`), instance_id, lines)
+      ),
+    };
   }
 
   /** Sends a signal and waits for the exit status. */
