@@ -8,7 +8,8 @@ import * as $route5 from "./routes/presence/logout.ts";
 import * as $route6 from "./routes/presence/register.ts";
 import * as $route7 from "./routes/presence/ws.ts";
 import * as $route8 from "./routes/ws/chat.ts";
-import * as $island0 from "./islands/Counter.tsx";
+import * as $island0 from "./islands/ChatPane.tsx";
+import * as $island1 from "./islands/OnlineList.tsx";
 import type { Manifest } from "fresh";
 
 const manifest: Manifest = {
@@ -24,7 +25,8 @@ const manifest: Manifest = {
     "./routes/ws/chat.ts": $route8,
   },
   islands: {
-    "./islands/Counter.tsx": $island0,
+    "./islands/ChatPane.tsx": $island0,
+    "./islands/OnlineList.tsx": $island1,
   },
 };
 

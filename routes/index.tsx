@@ -1,11 +1,21 @@
-import Counter from "../islands/Counter.tsx";
+import { NoScriptNotice } from "../components/no_script_notice.tsx";
+import ChatPane from "../islands/ChatPane.tsx";
+import OnlineList from "../islands/OnlineList.tsx";
+import { NAME_MAX } from "../lib/protocol.ts";
+import { define } from "../lib/state.ts";
 
-export default function Home() {
+/**
+ * The chat: the online list and the conversation side by side, or as two
+ * views on a phone. Without JavaScript only the notice shows.
+ */
+export default define.page(function Home({ state }) {
   return (
-    <main class="mx-auto max-w-xl p-8">
-      <h1 class="text-3xl font-bold">Quick Chat</h1>
-      <p class="my-4">Anonymous one-to-one chat with whoever is online.</p>
-      <Counter start={0} />
-    </main>
+    <>
+      <NoScriptNotice />
+      <main class="flex h-dvh overflow-hidden noscript:hidden">
+        <OnlineList nameMax={NAME_MAX} />
+        <ChatPane messageMax={state.config.limits.messageMaxChars} />
+      </main>
+    </>
   );
-}
+});

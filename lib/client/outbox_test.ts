@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { signal } from "@preact/signals";
+import type { ClientFrame } from "../protocol.ts";
+import { addOutgoing, type Conversations } from "./conversations.ts";
+import { Outbox } from "./outbox.ts";
+import type { Roster } from "./roster.ts";
+
+const ME = "dddddddd-0000-4000-8000-000000000004";
+const ADA = "aaaaaaaa-0000-4000-8000-000000000001";
+const BOB = "bbbbbbbb-0000-4000-8000-000000000002";
+
+function setup(peerReturnMs = 60_000) {
+  const conversations = signal<Conversations>(new Map());
+  const roster = signal<Roster>(new Map());
+  const sent: ClientFrame[] = [];
+  let open = false;
+  const outbox = new Outbox({
+    conversations,
+    roster,
+    send: (frame) => open && sent.push(frame) > 0,
+    peerReturnMs,
+    retryEveryMs: 5,
+  });
+  const write = (peerId: string, id: string) => {
+    conversations.value = addOutgoing(conversations.value, { me: ME, peerId, peerName: "", text: id, id, at: 1 });
+    outbox.send(peerId, id, id);
+  };
+  const delivery = (peerId: string, id: string) =>
+    conversations.value.get(peerId)?.messages.find((message) => message.id === id)?.delivery;
+  const setOpen = (value: boolean) => (open = value);
+  return { conversations, roster, sent, outbox, write, delivery, setOpen };
+}
+
+const ids = (frames: ClientFrame[]) => frames.map((frame) => frame.type === "dm" ? frame.id : frame.type);
+
+Deno.test("ui - a message written while connected goes at once", () => {
+  const { outbox, write, sent, delivery, setOpen } = setup();
+  setOpen(true);
+  write(ADA, "m1");
+  assert.deepEqual(ids(sent), ["m1"]);
+  assert.equal(delivery(ADA, "m1"), "sent");
+  outbox.close();
+});
+
+Deno.test("ui - messages queued while disconnected go to peers online once reconnected, others wait for theirs", () => {
+  const { outbox, write, sent, roster, delivery, setOpen } = setup();
+  write(ADA, "m1");
+  write(BOB, "m2");
+  assert.equal(delivery(ADA, "m1"), "sending");
+  setOpen(true);
+  roster.value = new Map([[ADA, "Ada"]]);
+  outbox.reconnected();
+  assert.deepEqual(ids(sent), ["m1"]);
+  roster.value = new Map([[ADA, "Ada"], [BOB, "Bob"]]);
+  outbox.flush();
+  assert.deepEqual(ids(sent), ["m1", "m2"]);
+  assert.equal(delivery(BOB, "m2"), "sent");
+  outbox.close();
+});
+
+Deno.test("ui - a message sent but not acknowledged when the socket closed is sent again", () => {
+  const { outbox, write, sent, roster, delivery, setOpen } = setup();
+  setOpen(true);
+  roster.value = new Map([[ADA, "Ada"]]);
+  outbox.reconnected();
+  write(ADA, "m1");
+  setOpen(false);
+  outbox.disconnected();
+  assert.equal(delivery(ADA, "m1"), "sending");
+  setOpen(true);
+  outbox.reconnected();
+  assert.deepEqual(ids(sent), ["m1", "m1"]);
+  outbox.close();
+});
+
+Deno.test("ui - PEER_OFFLINE for a queued message requeues it while its peer may come back, then fails it", async () => {
+  const conversations = signal<Conversations>(
+    addOutgoing(new Map(), { me: ME, peerId: ADA, peerName: "", text: "hi", id: "m1", at: 1 }),
+  );
+  const deadline = Date.now() + 40;
+  const lastTry = Promise.withResolvers<void>();
+  const sent: number[] = [];
+  const outbox = new Outbox({
+    conversations,
+    roster: signal<Roster>(new Map([[ADA, "Ada"]])),
+    send: () => {
+      sent.push(Date.now());
+      if (Date.now() >= deadline) lastTry.resolve();
+      // Each try but the last is answered PEER_OFFLINE, as when the peer is listed but not yet connected.
+      else queueMicrotask(() => outbox.peerOffline("m1"));
+      return true;
+    },
+    peerReturnMs: 40,
+    retryEveryMs: 5,
+  });
+  outbox.reconnected();
+  await lastTry.promise;
+  assert.ok(sent.length >= 3, `tried again while waiting (${sent.length} tries)`);
+  assert.equal(outbox.peerOffline("m1"), false, "after the wait a PEER_OFFLINE fails it");
+  outbox.close();
+});
+
+Deno.test("ui - a message written by hand to an offline peer fails at once", () => {
+  const { outbox, write, setOpen } = setup();
+  setOpen(true);
+  outbox.reconnected();
+  write(BOB, "m1");
+  assert.equal(outbox.peerOffline("m1"), false);
+  outbox.close();
+});
+
+Deno.test("ui - an acknowledged message is no longer held", () => {
+  const { outbox, write, roster, setOpen } = setup();
+  write(ADA, "m1");
+  setOpen(true);
+  roster.value = new Map([[ADA, "Ada"]]);
+  outbox.reconnected();
+  outbox.acknowledged("m1");
+  assert.equal(outbox.peerOffline("m1"), false);
+  outbox.close();
+});

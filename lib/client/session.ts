@@ -1,0 +1,366 @@
+/**
+ * The browser's live session: it loads or makes the identity, registers it,
+ * keeps the presence socket (diff mode) and the chat socket open, turns their
+ * frames into store updates, and carries out the store's actions (send,
+ * retry, rename, typing, read receipts). It also keeps the conversations in
+ * `sessionStorage` and the unread count in the document title.
+ *
+ * @example
+ * ```ts
+ * new ChatSession(store).start(); // once, in the browser
+ * ```
+ *
+ * @module
+ */
+import { batch, effect } from "@preact/signals";
+import type { ChatStore, ConnectionState } from "../chat_store.ts";
+import type { ChatServerFrame, ErrorFrame, PresenceServerFrame } from "../protocol.ts";
+import {
+  addOutgoing,
+  failMessage,
+  lastReadableId,
+  markRead,
+  receiveDm,
+  receiveRead,
+  setDelivery,
+} from "./conversations.ts";
+import { createIdentity, type Identity, loadIdentity, saveIdentity } from "./identity.ts";
+import { register } from "./register.ts";
+import { applyPresence } from "./roster.ts";
+import { loadConversations, saveConversations } from "./saved_conversations.ts";
+import { ReconnectingSocket, type SocketStatus, type StopReason } from "./socket.ts";
+import { TypingSignal } from "./typing.ts";
+import { Outbox } from "./outbox.ts";
+import { PeerTyping } from "./peer_typing.ts";
+import { describeProblem } from "./problems.ts";
+
+const NOTICE_SHOWN_MS = 6000;
+const CLOCK_TICK_MS = 30_000;
+const TITLE = "Quick Chat";
+
+/** Connects a {@link ChatStore} to the server; see the module's description. */
+export class ChatSession {
+  #store: ChatStore;
+  #identity: Identity = { user_id: "", name: "" };
+  #presence: ReconnectingSocket;
+  #chat: ReconnectingSocket;
+  #statuses: Record<"presence" | "chat", SocketStatus> = { presence: "idle", chat: "idle" };
+  #stopReason: StopReason | null = null;
+  #everOnline = false;
+  #registration: Promise<void> | null = null;
+  #typing: TypingSignal;
+  #peerTyping: PeerTyping;
+  #outbox: Outbox;
+  /** The last read receipt sent per peer, so each is sent once. */
+  #readSent = new Map<string, string>();
+  #noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the roster is current: a snapshot arrived since the presence socket last opened. */
+  #rosterFresh = false;
+
+  constructor(store: ChatStore) {
+    this.#store = store;
+    this.#presence = new ReconnectingSocket({
+      url: () => `/presence/ws?user_id=${encodeURIComponent(this.#identity.user_id)}&mode=diff`,
+      prepare: () => this.#ensureRegistered(),
+      onFrame: (frame) => this.#presenceFrame(frame as PresenceServerFrame),
+      onStatus: (status) => this.#socketStatus("presence", status),
+      onStop: (reason) => this.#stopped(reason),
+    });
+    this.#chat = new ReconnectingSocket({
+      url: () => `/ws/chat?me=${encodeURIComponent(this.#identity.user_id)}`,
+      prepare: () => this.#ensureRegistered(),
+      onOpen: () => this.#chatOpened(),
+      onFrame: (frame) => this.#chatFrame(frame as ChatServerFrame),
+      onStatus: (status) => this.#socketStatus("chat", status),
+      onStop: (reason) => this.#stopped(reason),
+    });
+    this.#typing = new TypingSignal((to, state) => this.#chat.send({ type: "typing", to, state }));
+    this.#peerTyping = new PeerTyping(store.typingPeers);
+    this.#outbox = new Outbox({
+      conversations: store.conversations,
+      roster: store.roster,
+      send: (frame) => this.#chat.send(frame),
+    });
+  }
+
+  /** Loads the identity and the saved conversations, then connects. */
+  start(): void {
+    const store = this.#store;
+    this.#adopt(loadIdentity(storage("localStorage")) ?? createIdentity());
+    effect(() => {
+      const me = store.me.value;
+      if (me === null) return;
+      const saved = { me: me.user_id, selected: store.selected.value, conversations: store.conversations.value };
+      saveConversations(storage("sessionStorage"), saved);
+    });
+    effect(() => {
+      const unread = store.unreadTotal.value;
+      document.title = unread > 0 ? `(${unread}) ${TITLE}` : TITLE;
+    });
+    setInterval(() => (store.now.value = Date.now()), CLOCK_TICK_MS);
+    addEventListener("online", () => this.#retryNow());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState !== "visible") return;
+      this.#retryNow();
+      this.#seen(store.selected.value);
+    });
+    this.#presence.start();
+    this.#chat.start();
+  }
+
+  /** The conversation with `peerId` was opened (`null`: closed). */
+  opened(peerId: string | null): void {
+    this.#typing.stop();
+    this.#seen(peerId);
+  }
+
+  /** Sends a message to the open conversation's peer. */
+  send(text: string): void {
+    const store = this.#store;
+    const peerId = store.selected.value;
+    if (peerId === null) return;
+    const id = crypto.randomUUID();
+    const outgoing = {
+      me: this.#identity.user_id,
+      peerId,
+      peerName: store.selectedName.value,
+      text,
+      id,
+      at: Date.now(),
+    };
+    store.conversations.value = addOutgoing(store.conversations.value, outgoing);
+    // The peer stops showing "typing" when the message arrives; the next keystroke starts again.
+    this.#typing.reset();
+    this.#outbox.send(peerId, id, text);
+  }
+
+  /** Sends a failed message again, under the same id. */
+  retry(peerId: string, messageId: string): void {
+    const store = this.#store;
+    const message = store.conversations.value.get(peerId)?.messages.find((message) => message.id === messageId);
+    if (message?.delivery !== "failed") return;
+    store.conversations.value = setDelivery(store.conversations.value, peerId, messageId, "sending");
+    this.#outbox.send(peerId, messageId, message.text);
+  }
+
+  /** Registers under a new name; resolves with a problem to show, or `null` once renamed. */
+  async rename(name: string): Promise<string | null> {
+    const outcome = await register({ user_id: this.#identity.user_id, name });
+    switch (outcome.kind) {
+      case "ok":
+        this.#setName(outcome.name);
+        return null;
+      case "invalid":
+        return `That name won't work: ${outcome.detail.replace(/^field "name" /, "it ")}.`;
+      case "unauthorized":
+        return "Your session has expired. Reload the page to carry on.";
+      case "unavailable":
+        return "Couldn't reach Quick Chat. Check your connection and try again.";
+    }
+  }
+
+  /** A keystroke in the open conversation's message box. */
+  typed(): void {
+    const peerId = this.#store.selected.value;
+    if (peerId !== null) this.#typing.input(peerId);
+  }
+
+  /** The message box was emptied or left. */
+  stoppedTyping(): void {
+    this.#typing.stop();
+  }
+
+  /** Comes back after a logout or too many tabs; otherwise retries at once. */
+  reconnect(): void {
+    if (this.#stopReason === null) {
+      this.#retryNow();
+      return;
+    }
+    this.#stopReason = null;
+    this.#presence.start();
+    this.#chat.start();
+  }
+
+  /**
+   * Registers before a socket (re)connects; sockets connecting together share
+   * one registration. Never skipped: after a logout the server lists a user
+   * again only when they register.
+   */
+  #ensureRegistered(): Promise<void> {
+    if (this.#registration !== null) return this.#registration;
+    this.#registration = this.#register().finally(() => (this.#registration = null));
+    return this.#registration;
+  }
+
+  async #register(): Promise<void> {
+    for (let renewed = false;; renewed = true) {
+      const outcome = await register(this.#identity);
+      if (outcome.kind === "ok") {
+        this.#setName(outcome.name);
+        return;
+      }
+      if (outcome.kind === "unavailable" || renewed) throw new Error(`Registration failed: ${outcome.kind}`);
+      // The id is bound to another browser (401) or the stored identity is unusable (400): start afresh.
+      this.#adopt(createIdentity(outcome.kind === "unauthorized" ? this.#identity.name : undefined));
+    }
+  }
+
+  /** Becomes `identity`, with the conversations this tab saved for it. */
+  #adopt(identity: Identity): void {
+    const changed = this.#identity.user_id !== "" && this.#identity.user_id !== identity.user_id;
+    this.#identity = identity;
+    saveIdentity(storage("localStorage"), identity);
+    const saved = loadConversations(storage("sessionStorage"), identity.user_id);
+    this.#readSent.clear();
+    batch(() => {
+      this.#store.me.value = identity;
+      this.#store.conversations.value = saved.conversations;
+      this.#store.selected.value = saved.selected;
+    });
+    // Messages that were on their way when the tab was reloaded go again (the server drops repeats).
+    this.#outbox.disconnected();
+    if (!changed) return;
+    // A socket still open under the old id must follow.
+    for (const socket of [this.#presence, this.#chat]) {
+      if (socket.status === "open") socket.restart();
+    }
+  }
+
+  #setName(name: string): void {
+    if (name === this.#identity.name) return;
+    this.#identity = { ...this.#identity, name };
+    saveIdentity(storage("localStorage"), this.#identity);
+    this.#store.me.value = this.#identity;
+  }
+
+  #presenceFrame(frame: PresenceServerFrame): void {
+    const store = this.#store;
+    batch(() => {
+      store.roster.value = applyPresence(store.roster.value, frame);
+      store.rosterReady.value = true;
+    });
+    if (frame.type === "presence" && !this.#rosterFresh) {
+      this.#rosterFresh = true;
+      if (this.#chat.status === "open") this.#outbox.reconnected();
+    } else {
+      this.#outbox.flush();
+    }
+    // A rename in another tab of mine reaches this one through the roster.
+    const me = this.#identity.user_id;
+    const mine = frame.type === "presence"
+      ? frame.users.find((user) => user.user_id === me)
+      : frame.joins?.find((user) => user.user_id === me);
+    if (mine !== undefined) this.#setName(mine.name);
+  }
+
+  #chatOpened(): void {
+    if (this.#rosterFresh) this.#outbox.reconnected();
+    this.#seen(this.#store.selected.value);
+  }
+
+  #chatFrame(frame: ChatServerFrame): void {
+    const store = this.#store;
+    const me = this.#identity.user_id;
+    switch (frame.type) {
+      case "dm": {
+        const peerId = frame.from === me ? frame.to : frame.from;
+        const name = store.roster.value.get(peerId) ?? store.conversations.value.get(peerId)?.peerName ?? "Someone";
+        const inView = this.#inView(peerId);
+        const received = receiveDm(store.conversations.value, me, frame, name, inView);
+        if (frame.id !== undefined && frame.from === me) this.#outbox.acknowledged(frame.id);
+        store.conversations.value = received.conversations;
+        if (received.incoming) this.#peerTyping.set(peerId, "stop");
+        if (received.incoming && inView) this.#seen(peerId);
+        break;
+      }
+      case "typing":
+        if (frame.from !== me) this.#peerTyping.set(frame.from, frame.state);
+        break;
+      case "read":
+        store.conversations.value = receiveRead(store.conversations.value, me, frame);
+        if (frame.from === me) this.#readSent.set(frame.to, frame.id);
+        break;
+      case "error":
+        this.#chatError(frame);
+        break;
+    }
+  }
+
+  #chatError(frame: ErrorFrame): void {
+    const store = this.#store;
+    if (frame.id !== undefined && frame.code === "PEER_OFFLINE" && this.#outbox.peerOffline(frame.id)) return;
+    if (frame.id !== undefined) {
+      store.conversations.value = failMessage(store.conversations.value, frame.id, {
+        code: frame.code,
+        detail: frame.detail,
+      });
+      return;
+    }
+    // These come just before a close, which says the same.
+    if (frame.code === "UNAUTHORIZED" || frame.code === "TOO_MANY_CONNECTIONS") return;
+    clearTimeout(this.#noticeTimer);
+    store.notice.value = describeProblem(frame.code, frame.detail, "");
+    this.#noticeTimer = setTimeout(() => (store.notice.value = null), NOTICE_SHOWN_MS);
+  }
+
+  /** The conversation with `peerId` is in view: clears its unread count and tells the peer. */
+  #seen(peerId: string | null): void {
+    if (peerId === null || !this.#inView(peerId)) return;
+    const store = this.#store;
+    store.conversations.value = markRead(store.conversations.value, peerId);
+    const id = lastReadableId(store.conversations.value.get(peerId), this.#identity.user_id);
+    if (id === undefined || this.#readSent.get(peerId) === id) return;
+    if (this.#chat.send({ type: "read", to: peerId, id })) this.#readSent.set(peerId, id);
+  }
+
+  #inView(peerId: string): boolean {
+    return this.#store.selected.value === peerId && document.visibilityState === "visible";
+  }
+
+  #socketStatus(socket: "presence" | "chat", status: SocketStatus): void {
+    const wasOpen = this.#statuses[socket] === "open";
+    this.#statuses[socket] = status;
+    if (wasOpen && status !== "open") {
+      if (socket === "presence") {
+        this.#rosterFresh = false;
+        this.#outbox.hold();
+      } else {
+        this.#outbox.disconnected();
+      }
+    }
+    this.#updateConnection();
+  }
+
+  #updateConnection(): void {
+    const { presence, chat } = this.#statuses;
+    let state: ConnectionState;
+    if (this.#stopReason !== null) state = this.#stopReason;
+    else if (presence === "open" && chat === "open") state = "online";
+    else if (this.#everOnline || presence === "waiting" || chat === "waiting") state = "reconnecting";
+    else state = "connecting";
+    if (state === "online") this.#everOnline = true;
+    this.#store.connection.value = state;
+  }
+
+  #stopped(reason: StopReason): void {
+    this.#stopReason = reason;
+    this.#typing.reset();
+    this.#presence.stop();
+    this.#chat.stop();
+    this.#updateConnection();
+  }
+
+  #retryNow(): void {
+    this.#presence.retryNow();
+    this.#chat.retryNow();
+  }
+}
+
+/** A web storage, or `null` where the browser refuses it (blocked cookies, some private modes). */
+function storage(name: "localStorage" | "sessionStorage"): Storage | null {
+  try {
+    return globalThis[name] ?? null;
+  } catch {
+    return null;
+  }
+}

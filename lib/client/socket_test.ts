@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { ReconnectingSocket, type SocketStatus, type StopReason } from "./socket.ts";
+
+/** A WebSocket server whose every connection `onSocket` handles. */
+function serve(onSocket: (socket: WebSocket, index: number) => void) {
+  let count = 0;
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, (req) => {
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    const index = count++;
+    socket.onopen = () => onSocket(socket, index);
+    return response;
+  });
+  return { url: `ws://127.0.0.1:${server.addr.port}/`, server, connections: () => count };
+}
+
+function client(url: string, extra: { prepare?: () => Promise<void> } = {}) {
+  const statuses: SocketStatus[] = [];
+  const frames: unknown[] = [];
+  const stopped = Promise.withResolvers<StopReason>();
+  let opened = Promise.withResolvers<void>();
+  const firstFrame = Promise.withResolvers<void>();
+  let prepared = 0;
+  const socket = new ReconnectingSocket({
+    url: () => url,
+    prepare: extra.prepare ?? (() => {
+      prepared++;
+      return Promise.resolve();
+    }),
+    onFrame: (frame) => {
+      frames.push(frame);
+      firstFrame.resolve();
+    },
+    onOpen: () => opened.resolve(),
+    onStatus: (status) => statuses.push(status),
+    onStop: (reason) => stopped.resolve(reason),
+    backoff: { baseMs: 5, capMs: 20 },
+  });
+  return {
+    socket,
+    statuses,
+    frames,
+    stopped: stopped.promise,
+    prepared: () => prepared,
+    firstFrame: firstFrame.promise,
+    nextOpen: async () => {
+      await opened.promise;
+      opened = Promise.withResolvers<void>();
+    },
+  };
+}
+
+Deno.test("ui - a socket reconnects after the server drops it, preparing before each attempt", async () => {
+  const { url, server } = serve((socket, index) => {
+    if (index === 0) socket.close(1001, "SERVER_SHUTDOWN");
+    else socket.send(JSON.stringify({ type: "hello", index }));
+  });
+  const test = client(url);
+  try {
+    test.socket.start();
+    await test.nextOpen();
+    await test.nextOpen();
+    await test.firstFrame;
+    assert.deepEqual(test.frames, [{ type: "hello", index: 1 }]);
+    assert.equal(test.prepared(), 2);
+    assert.deepEqual(test.statuses, ["connecting", "open", "waiting", "connecting", "open"]);
+    assert.equal(test.socket.send({ type: "ping" }), true);
+  } finally {
+    test.socket.stop();
+    await server.shutdown();
+  }
+});
+
+Deno.test("ui - a socket stops for good when the user logged out or has too many tabs", async () => {
+  for (const reason of ["LOGGED_OUT", "TOO_MANY_CONNECTIONS"]) {
+    const { url, server, connections } = serve((socket) => socket.close(1008, reason));
+    const test = client(url);
+    try {
+      test.socket.start();
+      assert.equal(await test.stopped, reason === "LOGGED_OUT" ? "logged-out" : "too-many-tabs");
+      assert.equal(test.socket.status, "stopped");
+      assert.equal(test.socket.send({ type: "ping" }), false);
+      assert.equal(connections(), 1);
+    } finally {
+      test.socket.stop();
+      await server.shutdown();
+    }
+  }
+});
+
+Deno.test("ui - a failed registration is retried with backoff, and stop cancels the retries", async () => {
+  const { url, server, connections } = serve(() => {});
+  let attempts = 0;
+  const third = Promise.withResolvers<void>();
+  const test = client(url, {
+    prepare: () => {
+      if (++attempts === 3) third.resolve();
+      return Promise.reject(new Error("server unavailable"));
+    },
+  });
+  try {
+    test.socket.start();
+    await third.promise;
+    test.socket.stop();
+    const settled = attempts;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(attempts, settled, "no attempt after stop");
+    assert.equal(connections(), 0);
+    assert.equal(test.statuses.at(-1), "stopped");
+  } finally {
+    await server.shutdown();
+  }
+});

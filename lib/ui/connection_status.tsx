@@ -1,0 +1,72 @@
+/**
+ * How the connection looks: a small badge that is always there, and a
+ * banner with what to do whenever the user is not online.
+ *
+ * @example
+ * ```tsx
+ * <ConnectionBadge store={store} />
+ * <ConnectionBanner store={store} />
+ * ```
+ *
+ * @module
+ */
+import type { ChatStore, ConnectionState } from "../chat_store.ts";
+
+const BADGES: Record<ConnectionState, { label: string; dot: string }> = {
+  connecting: { label: "Connecting…", dot: "bg-amber-400 motion-safe:animate-pulse" },
+  online: { label: "Online", dot: "bg-emerald-500" },
+  reconnecting: { label: "Reconnecting…", dot: "bg-amber-400 motion-safe:animate-pulse" },
+  "logged-out": { label: "Offline", dot: "bg-slate-400" },
+  "too-many-tabs": { label: "Paused", dot: "bg-slate-400" },
+};
+
+/** The connection state as a dot and a word, announced politely when it changes. */
+export function ConnectionBadge({ store }: { store: ChatStore }) {
+  const { label, dot } = BADGES[store.connection.value];
+  return (
+    <p
+      role="status"
+      class="inline-flex items-center gap-1.5 rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300"
+    >
+      <span aria-hidden="true" class={`size-2 rounded-full ${dot}`} />
+      {label}
+    </p>
+  );
+}
+
+const BANNERS: Partial<Record<ConnectionState, { text: string; action: string }>> = {
+  reconnecting: {
+    text: "Connection lost. Reconnecting… Messages you send will go out once you're back.",
+    action: "Retry now",
+  },
+  "logged-out": { text: "You went offline.", action: "Come back" },
+  "too-many-tabs": {
+    text: "Quick Chat is open in too many tabs. Close a few, then try again.",
+    action: "Try again",
+  },
+};
+
+/** What is wrong with the connection and a button to act on it; nothing while connecting or online. */
+export function ConnectionBanner({ store, class: className = "" }: { store: ChatStore; class?: string }) {
+  const banner = BANNERS[store.connection.value];
+  if (banner === undefined) return null;
+  const calm = store.connection.value === "reconnecting";
+  return (
+    <div
+      class={`flex flex-wrap items-center gap-x-3 gap-y-2 px-4 py-2.5 text-sm ${
+        calm
+          ? "bg-amber-50 text-amber-900 dark:bg-amber-950/60 dark:text-amber-100"
+          : "bg-slate-100 text-slate-800 dark:bg-slate-800 dark:text-slate-100"
+      } ${className}`}
+    >
+      <p class="min-w-0 flex-1">{banner.text}</p>
+      <button
+        type="button"
+        class="rounded-lg bg-white px-3 py-1 font-medium text-slate-900 shadow-sm ring-1 ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:bg-slate-700 dark:text-white dark:ring-slate-600 dark:hover:bg-slate-600"
+        onClick={() => store.reconnect()}
+      >
+        {banner.action}
+      </button>
+    </div>
+  );
+}
