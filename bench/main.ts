@@ -1,0 +1,139 @@
+/**
+ * `deno task bench`: runs Quick Chat and the Node.js relay baseline as
+ * separate processes, drives them with real WebSocket clients from this
+ * process, and reports each figure beside the relay's and its target.
+ *
+ * Exits non-zero only when the harness could not measure (a server that would
+ * not start, a scenario that threw); missed targets are reported, not fatal.
+ *
+ * @example
+ * ```sh
+ * deno task bench --quick
+ * deno task bench --users=2000 --rate=5000 --duration=10 --only=open_loop,closed_loop
+ * ```
+ *
+ * @module
+ */
+import { describeEnvironment } from "./environment.ts";
+import { log } from "./log.ts";
+import { type BenchOptions, parseOptions, USAGE } from "./options.ts";
+import { formatReport, writeResults } from "./report.ts";
+import { buildRows } from "./report_rows.ts";
+import type { BenchResults, Outcome } from "./results.ts";
+import { runChatSession, SESSION_SCENARIOS } from "./scenarios/chat_session.ts";
+import { runCrossInstance } from "./scenarios/cross_instance.ts";
+import { runJoinStorm } from "./scenarios/join_storm.ts";
+import { machineBusyShare } from "./proc.ts";
+import { stopAllServers } from "./server_process.ts";
+
+/** Runs the selected scenarios and returns what they measured. */
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const results: BenchResults = {};
+  const only = options.only;
+  if (SESSION_SCENARIOS.some((name) => only.has(name))) {
+    results.sut = await attempt(() => runChatSession(options.target, options, only));
+    if (options.target === "quickchat") {
+      results.baseline = await attempt(() => runChatSession("relay", options, only));
+    }
+  }
+  const quickChatOnly = options.target === "relay" ? "the relay keeps no roster" : undefined;
+  const storm = (mode: "diff" | "full", users: number) =>
+    quickChatOnly !== undefined ? Promise.resolve({ skipped: quickChatOnly }) : attempt(() =>
+      runJoinStorm({
+        mode,
+        users,
+        timeoutS: options.stormTimeoutS,
+        databaseUrl: options.databaseUrl,
+        verbose: options.verbose,
+      })
+    );
+  if (only.has("storm_diff")) results.stormDiff = await storm("diff", options.users);
+  if (only.has("storm_full")) results.stormFull = await storm("full", options.stormFullUsers);
+  if (only.has("cross_instance")) {
+    const databaseUrl = options.databaseUrl;
+    if (quickChatOnly !== undefined) {
+      results.crossInstance = { skipped: "the relay has a single instance" };
+    } else if (databaseUrl === undefined) {
+      results.crossInstance = { skipped: "needs PostgreSQL: set DATABASE_URL or pass --database-url" };
+      log("cross-instance: skipped, DATABASE_URL is unset (pass --database-url=postgres://… to run it)");
+    } else {
+      results.crossInstance = await attempt(() =>
+        runCrossInstance({
+          users: options.users,
+          rate: options.crossRate,
+          durationS: options.durationS,
+          databaseUrl,
+          drainMs: options.drainMs,
+          warmupS: options.warmupS,
+          connectConcurrency: options.connectConcurrency,
+          verbose: options.verbose,
+        })
+      );
+    }
+  }
+  return results;
+}
+
+// A scenario that throws is recorded and the run goes on, so one broken scenario does not hide the others.
+async function attempt<T>(scenario: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return await scenario();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`failed: ${message}`);
+    return { failed: message };
+  }
+}
+
+function anyFailed(results: BenchResults): boolean {
+  return Object.values(results).some((outcome) => outcome !== undefined && "failed" in outcome);
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions | "help";
+  try {
+    options = parseOptions(Deno.args, Deno.env.get("DATABASE_URL"));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : error}\nRun \`deno task bench --help\` for the flags.`);
+    return 2;
+  }
+  if (options === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  const interrupted = async () => {
+    await stopAllServers();
+    Deno.exit(130);
+  };
+  Deno.addSignalListener("SIGINT", interrupted);
+  Deno.addSignalListener("SIGTERM", interrupted);
+
+  const startedAt = new Date();
+  const load = { busyAtStart: await machineBusyShare(), loadAtStart: Deno.loadavg() };
+  const results = await runBench(options);
+  // Described after the run, which installs the relay whose version it names.
+  const environment = await describeEnvironment(load);
+  const rows = buildRows(results, options);
+  console.log(formatReport(rows, environment, options));
+  const recordedOptions = { ...options, only: [...options.only], databaseUrl: redact(options.databaseUrl) };
+  const path = await writeResults({ startedAt, environment, options: recordedOptions, rows, results }, startedAt);
+  console.log(`\nFull results: ${path}`);
+  return anyFailed(results) ? 1 : 0;
+}
+
+// A password in the database URL stays out of the results file.
+function redact(url: string | undefined): string | undefined {
+  return url?.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+}
+
+if (import.meta.main) {
+  let code = 1;
+  try {
+    code = await main();
+  } catch (error) {
+    console.error(error);
+  } finally {
+    await stopAllServers();
+  }
+  Deno.exit(code);
+}

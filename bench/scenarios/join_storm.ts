@@ -1,0 +1,117 @@
+/**
+ * Presence join storm: users join one after another (register, open a
+ * presence socket, wait for its snapshot, next), as a crowd arriving after a
+ * link is shared. It measures how long until every socket's roster lists
+ * everyone, and how many bytes the server sent to get there; in full mode
+ * each change resends the whole roster, so the bytes grow with N².
+ *
+ * @example
+ * ```ts
+ * const result = await runJoinStorm({ mode: "diff", users: 2000, timeoutS: 60 });
+ * ```
+ *
+ * @module
+ */
+import { openSocket, type PresenceMode, presenceUrl, register } from "../clients.ts";
+import { log } from "../log.ts";
+import { CpuMeter } from "../proc.ts";
+import { RosterTracker } from "../roster_tracker.ts";
+import { ServerProcess } from "../server_process.ts";
+import { Samples, type Summary } from "../stats.ts";
+
+/** How to run a join storm. */
+export interface StormOptions {
+  mode: PresenceMode;
+  users: number;
+  /** Give up (joining or converging) after this many seconds from the first join. */
+  timeoutS: number;
+  databaseUrl?: string;
+  verbose?: boolean;
+}
+
+/** What a join storm measured. */
+export interface StormResult {
+  mode: PresenceMode;
+  users: number;
+  /** Users who joined before the deadline. */
+  joined: number;
+  /** From the first join to the last user's snapshot, in milliseconds. */
+  joinPhaseMs: number;
+  /** From the first join until every socket listed everyone; null when it did not happen in time. */
+  convergedMs: number | null;
+  /** Sockets with the whole roster at the end. */
+  fullSockets: number;
+  bytes: number;
+  frames: number;
+  /** Whole-roster frames among them; in diff mode, one per socket is the minimum. */
+  snapshots: number;
+  /** Register to first snapshot, per user, in milliseconds. */
+  perJoin: Summary;
+  /** Sockets the server closed, by close code. */
+  serverCloses: Record<string, number>;
+  /** CPU share during the storm, in percent of one core, by process. */
+  cpu: Record<string, number>;
+}
+
+/** Runs one join storm against a fresh Quick Chat server. */
+export async function runJoinStorm(options: StormOptions): Promise<StormResult> {
+  const server = await ServerProcess.start({
+    target: "quickchat",
+    databaseUrl: options.databaseUrl,
+    verbose: options.verbose,
+    name: `quickchat-storm-${options.mode}`,
+  });
+  const ids = Array.from({ length: options.users }, () => crypto.randomUUID());
+  const tracker = new RosterTracker(ids, options.mode);
+  const sockets: WebSocket[] = [];
+  const serverCloses: Record<string, number> = {};
+  const perJoin = new Samples(options.users);
+  try {
+    log(`storm (${options.mode}): ${options.users} users join one after another`);
+    const meter = new CpuMeter({ server: server.pid, generator: Deno.pid });
+    const started = performance.now();
+    const deadline = started + options.timeoutS * 1000;
+    for (let i = 0; i < options.users && performance.now() < deadline; i++) {
+      const joinStarted = performance.now();
+      const token = await register(server.url, ids[i], `Storm${i}`);
+      const url = presenceUrl(server.url, ids[i], token, options.mode);
+      const socket = await openSocket(url, (frame) => tracker.receive(i, frame));
+      socket.onclose = (event) => serverCloses[event.code] = (serverCloses[event.code] ?? 0) + 1;
+      sockets.push(socket);
+      if (!await within(tracker.firstFrame(i), deadline - performance.now())) break;
+      perJoin.add(performance.now() - joinStarted);
+    }
+    const joined = perJoin.count;
+    const joinPhaseMs = performance.now() - started;
+    const converged = joined === options.users && await tracker.waitAllFull(deadline - performance.now());
+    const convergedMs = converged ? performance.now() - started : null;
+    const cpu = meter.read();
+    log(`storm (${options.mode}): ${converged ? "converged" : "did not converge"}, ${joined} joined`);
+    return {
+      mode: options.mode,
+      users: options.users,
+      joined,
+      joinPhaseMs,
+      convergedMs,
+      fullSockets: tracker.fullSockets,
+      bytes: tracker.bytes,
+      frames: tracker.frames,
+      snapshots: tracker.snapshots,
+      perJoin: perJoin.summary(),
+      serverCloses: { ...serverCloses },
+      cpu,
+    };
+  } finally {
+    // Stopping the server first spares a flooded generator the close handshakes.
+    await server.stop();
+    for (const socket of sockets) socket.close();
+  }
+}
+
+async function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => timer = setTimeout(() => resolve(false), Math.max(0, ms)));
+  const result = await Promise.race([promise.then(() => true), timeout]);
+  clearTimeout(timer);
+  return result;
+}

@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { percentile, Samples, summarize } from "./stats.ts";
+
+Deno.test("stats - nearest-rank percentiles of 1..100", () => {
+  const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+  const summary = summarize(values);
+  assert.deepEqual([summary.min, summary.p50, summary.p90, summary.p99, summary.max], [1, 50, 90, 99, 100]);
+  assert.deepEqual(summary.mean, 50.5);
+});
+
+Deno.test("stats - a single sample is every percentile", () => {
+  assert.deepEqual(percentile([7], 1), 7);
+  assert.deepEqual(percentile([7], 99), 7);
+});
+
+Deno.test("stats - no samples summarise to NaN, not a throw", () => {
+  const summary = new Samples().summary();
+  assert.deepEqual(summary.count, 0);
+  assert.ok(Number.isNaN(summary.p99));
+});
+
+Deno.test("stats - samples grow past their initial capacity", () => {
+  const samples = new Samples(2);
+  for (let i = 1; i <= 1000; i++) samples.add(i);
+  assert.deepEqual(samples.count, 1000);
+  assert.deepEqual(samples.summary().max, 1000);
+});
