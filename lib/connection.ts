@@ -1,4 +1,5 @@
 import { CloseCode, type ErrorCode } from "./protocol.ts";
+import { log } from "./log.ts";
 import { TokenBucket } from "./rate_limit.ts";
 
 /** What a socket is for. */
@@ -6,6 +7,9 @@ export const enum ConnectionKind {
   Chat,
   Presence,
 }
+
+/** How long a socket may stay over its backlog bound before it is dropped as a slow reader. */
+export const SLOW_READER_GRACE_MS = 5000;
 
 /** Limits each connection enforces on its own. */
 export interface ConnectionLimits {
@@ -36,6 +40,8 @@ export class Connection {
   /** Presence sockets: the roster change this socket has seen up to. */
   seenSeq = 0;
   #maxBuffered: number;
+  /** Since when the backlog has been over its bound; 0 while it is not. */
+  #backloggedSince = 0;
   #onEnd: (() => void) | null = null;
 
   constructor(socket: WebSocket, userId: string, kind: ConnectionKind, limits: ConnectionLimits) {
@@ -51,12 +57,25 @@ export class Connection {
     return this.socket.bufferedAmount > this.#maxBuffered / 2;
   }
 
-  /** Sends a text frame unless the socket is closed or its reader has fallen too far behind. */
+  /**
+   * Sends a text frame unless the socket is closed or its reader has fallen
+   * too far behind: over the backlog bound for {@link SLOW_READER_GRACE_MS},
+   * or over four times the bound at once. (A burst within one event-loop turn
+   * can pass the bound briefly even for a fast reader: the buffered amount
+   * only drops as writes complete.)
+   */
   send(text: string): boolean {
     if (this.socket.readyState !== WebSocket.OPEN) return false;
-    if (this.socket.bufferedAmount > this.#maxBuffered) {
-      this.close(CloseCode.PolicyViolation, "SLOW_CONSUMER");
-      return false;
+    const buffered = this.socket.bufferedAmount;
+    if (buffered > this.#maxBuffered) {
+      const now = performance.now();
+      if (this.#backloggedSince === 0) this.#backloggedSince = now;
+      if (buffered > 4 * this.#maxBuffered || now - this.#backloggedSince > SLOW_READER_GRACE_MS) {
+        this.close(CloseCode.PolicyViolation, "SLOW_CONSUMER");
+        return false;
+      }
+    } else {
+      this.#backloggedSince = 0;
     }
     this.socket.send(text);
     return true;
@@ -85,7 +104,10 @@ export class Connection {
    * handshake, and nothing more is sent to it.
    */
   close(code: number, reason: string): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code, reason);
+    if (this.socket.readyState === WebSocket.OPEN) {
+      this.socket.close(code, reason);
+      if (code !== CloseCode.GoingAway) log.info("connection.closed", { code, reason });
+    }
     this.ended();
   }
 }

@@ -14,13 +14,13 @@ import { ClientFrame, CloseCode, describeIssue } from "./protocol.ts";
  * ```
  */
 export function readFrame(connection: Connection, data: unknown, maxBytes: number): ClientFrame | null {
-  if (typeof data !== "string") {
-    connection.sendError("INVALID_PAYLOAD", "Frames must be JSON text, not binary");
-    return null;
-  }
-  if (tooLarge(data, maxBytes)) {
+  if (typeof data === "string" ? tooLarge(data, maxBytes) : byteLength(data) > maxBytes) {
     connection.sendError("MESSAGE_TOO_LARGE", `Frames are limited to ${maxBytes} bytes`);
     connection.close(CloseCode.MessageTooBig, "MESSAGE_TOO_LARGE");
+    return null;
+  }
+  if (typeof data !== "string") {
+    connection.sendError("INVALID_PAYLOAD", "Frames must be JSON text, not binary");
     return null;
   }
   const bucket = connection.bucket;
@@ -43,6 +43,13 @@ export function readFrame(connection: Connection, data: unknown, maxBytes: numbe
     return null;
   }
   return parsed.data;
+}
+
+/** The size of a binary frame (an ArrayBuffer or a Blob, as the socket delivers it). */
+function byteLength(data: unknown): number {
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (data instanceof Blob) return data.size;
+  return 0;
 }
 
 /** Whether a text frame exceeds `maxBytes` in UTF-8. */

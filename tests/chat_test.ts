@@ -101,6 +101,10 @@ dbTest("chat - an over-long text is refused, an over-large frame closes the sock
   adaSocket.send({ type: "dm", to: bob.userId, text: "x".repeat(17 * 1024) });
   assert.equal((await adaSocket.next(isType("error"))).code, "MESSAGE_TOO_LARGE");
   assert.equal((await adaSocket.closed).code, 1009);
+  const binary = await server.chat(await server.register("Bin"));
+  binary.socket.send(new Uint8Array(17 * 1024));
+  assert.equal((await binary.next(isType("error"))).code, "MESSAGE_TOO_LARGE");
+  assert.equal((await binary.closed).code, 1009, "binary frames have the same limit");
   assert.equal(bobSocket.all("dm").length, 1);
   await bobSocket.close();
 });
