@@ -306,12 +306,15 @@ export class Presence {
   async #syncOnce(userId: string, user: LocalUser): Promise<void> {
     const chat = user.chat.size > 0;
     if (user.chat.size + user.presence.size > 0) {
-      if (user.recorded === null) {
+      // Connected here but unknown to the tables or missing from the roster (after a logout, say):
+      // record the connection and put the user back online.
+      if (user.recorded === null || !this.feed.has(userId)) {
         const name = this.feed.name(userId) ?? await identityName(this.#db, userId) ?? "Anonymous";
         await recordConnection(this.#db, this.instanceId, userId, chat);
+        const chatChanged = user.recorded === null ? chat : user.recorded.chat !== chat;
         user.recorded = { chat };
         if (await upsertOnline(this.#db, userId, name) || !this.feed.has(userId)) this.#join(userId, name, true);
-        if (chat) this.#bus.publish({ t: "chat", u: userId, c: true });
+        if (chatChanged) this.#bus.publish({ t: "chat", u: userId, c: chat });
       } else if (user.recorded.chat !== chat) {
         await recordConnection(this.#db, this.instanceId, userId, chat);
         user.recorded.chat = chat;

@@ -52,6 +52,23 @@ dbTest("presence - joins, renames and logouts reach every presence socket", asyn
   await watcher.close();
 });
 
+dbTest("presence - a user who logged out and reconnects is listed again", async (server) => {
+  const ada = await server.register("Ada");
+  const watcher = await server.presence(ada);
+  const bob = await server.register("Bob");
+  const bobSocket = await server.chat(bob);
+  await watcher.next(hasUser(bob.userId));
+  const logout = await server.post("/presence/logout", { user_id: bob.userId }, { cookie: `qc_token=${bob.token}` });
+  assert.equal(logout.status, 200);
+  await logout.body?.cancel();
+  assert.deepEqual(await bobSocket.closed, { code: 1008, reason: "LOGGED_OUT" });
+  await watcher.next(lacksUser(bob.userId));
+  // Straight back, within the grace period and without registering: the token still proves who it is.
+  const again = await server.chat(bob);
+  await watcher.next(hasUser(bob.userId));
+  await Promise.all([again.close(), watcher.close()]);
+});
+
 dbTest("presence - two tabs of one user count once, and the last close makes them leave", async (server) => {
   const ada = await server.register("Ada");
   const watcher = await server.presence(ada);
