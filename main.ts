@@ -13,6 +13,7 @@ import { Chat } from "./lib/chat.ts";
 import { Heartbeat } from "./lib/heartbeat.ts";
 import { Identities } from "./lib/identity.ts";
 import { log, setLogLevel } from "./lib/log.ts";
+import { Metrics } from "./lib/metrics.ts";
 import { Presence } from "./lib/presence.ts";
 import type { State } from "./lib/state.ts";
 
@@ -70,7 +71,8 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
   const instanceId = crypto.randomUUID();
   const bus = new Bus(db, instanceId);
   const presence = new Presence(db, bus, instanceId, config.presence);
-  const chat = new Chat(presence, bus, config.limits);
+  const metrics = new Metrics();
+  const chat = new Chat(presence, bus, config.limits, metrics);
   const identities = await Identities.create(db, config.sessionSecret);
   const heartbeat = new Heartbeat(db, presence, config.presence);
   await bus.start({
@@ -82,7 +84,7 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
 
   const build = await loadBuild(new URL("_fresh/", root));
   if (build === null) log.warn("build.missing", { hint: "run `deno task build` to enable islands" });
-  const state: State = { config, db, identities, presence, chat };
+  const state: State = { config, db, identities, presence, chat, metrics };
   const app = new App<State>({ build, state: () => ({ ...state }), mapError: databaseOutage })
     .use(await staticFiles({ root: new URL("static/", root), build }))
     .fsRoutes(manifest);

@@ -180,6 +180,11 @@ function quickChatCommand(port: number, databaseUrl: string | undefined): Deno.C
     NO_COLOR: "1",
   };
   if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl;
+  // Extra settings for experiments, e.g. BENCH_SERVER_ENV="WS_IDLE_TIMEOUT_S=3600 LOG_LEVEL=warn".
+  for (const pair of Deno.env.get("BENCH_SERVER_ENV")?.split(/\s+/).filter(Boolean) ?? []) {
+    const [name, ...value] = pair.split("=");
+    env[name] = value.join("=");
+  }
   // Extra runtime flags for profiling, e.g. BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=bench/results/prof".
   const extra = Deno.env.get("BENCH_SERVER_FLAGS")?.split(/\s+/).filter(Boolean) ?? [];
   return new Deno.Command(Deno.execPath(), {

@@ -1,23 +1,5 @@
 import type { Queryable } from "./database.ts";
 
-/**
- * Binds a user id to its first registrant. Returns `true` when this call bound
- * it, `false` when it was bound before (the caller must then prove the token).
- */
-export async function bindIdentity(db: Queryable, userId: string, name: string): Promise<boolean> {
-  const rows = await db.query(
-    `INSERT INTO identities (user_id, display_name) VALUES ($1, $2)
-     ON CONFLICT (user_id) DO NOTHING RETURNING user_id`,
-    [userId, name],
-  );
-  return rows.length === 1;
-}
-
-/** Records a bound identity's current name and that it was seen now. */
-export async function touchIdentity(db: Queryable, userId: string, name: string): Promise<void> {
-  await db.query("UPDATE identities SET display_name = $2, last_seen = NOW() WHERE user_id = $1", [userId, name]);
-}
-
 /** The last name a bound identity registered with, or `null` when the id is not bound. */
 export async function identityName(db: Queryable, userId: string): Promise<string | null> {
   const rows = await db.query<{ display_name: string }>(

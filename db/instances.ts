@@ -50,18 +50,57 @@ export async function removeInstance(db: Queryable, instanceId: string): Promise
   await db.query("DELETE FROM instances WHERE instance_id = $1", [instanceId]);
 }
 
-/** Records that a user has sockets on an instance, and whether one is a chat socket. */
-export async function recordConnection(db: Queryable, instanceId: string, userId: string, chat: boolean) {
-  await db.query(
-    `INSERT INTO connections (user_id, instance_id, chat) VALUES ($1, $2, $3)
-     ON CONFLICT (user_id, instance_id) DO UPDATE SET chat = EXCLUDED.chat`,
-    [userId, instanceId, chat],
-  );
+/** A user with sockets on an instance, as {@link connectAll} records them. */
+export interface ConnectedUser {
+  userId: string;
+  chat: boolean;
+  /** The name to list them under if they are not online. */
+  name: string;
 }
 
-/** Records that a user has no socket left on an instance. */
-export async function removeConnection(db: Queryable, instanceId: string, userId: string): Promise<void> {
-  await db.query("DELETE FROM connections WHERE user_id = $1 AND instance_id = $2", [userId, instanceId]);
+/**
+ * Records, in one statement, that these users have sockets on an instance
+ * (and whether one is a chat socket), and makes sure each is online. Returns
+ * the ids of those who were not online before.
+ */
+export async function connectAll(db: Queryable, instanceId: string, users: ConnectedUser[]): Promise<Set<string>> {
+  // The list travels as JSON text: both drivers pass a string the same way.
+  const rows = await db.query<{ user_id: string; joined: boolean }>(
+    `WITH listed AS (
+       SELECT * FROM jsonb_to_recordset($2::text::jsonb) AS t(user_id uuid, chat boolean, name text)
+     ), recorded AS (
+       INSERT INTO connections (user_id, instance_id, chat) SELECT user_id, $1, chat FROM listed
+       ON CONFLICT (user_id, instance_id) DO UPDATE SET chat = EXCLUDED.chat
+     )
+     INSERT INTO users_online (user_id, display_name, last_seen) SELECT user_id, name, NOW() FROM listed
+     ON CONFLICT (user_id) DO UPDATE SET last_seen = NOW()
+     RETURNING user_id::text AS user_id, (xmax = 0) AS joined`,
+    [instanceId, JSON.stringify(users.map((u) => ({ user_id: u.userId, chat: u.chat, name: u.name })))],
+  );
+  return new Set(rows.filter((row) => row.joined).map((row) => row.user_id));
+}
+
+/**
+ * Records, in one statement, that these users have no socket left on an
+ * instance, and takes offline those of them with no socket on any other
+ * instance and no registration within `graceMs`. Returns who left.
+ */
+export async function disconnectAll(
+  db: Queryable,
+  instanceId: string,
+  userIds: string[],
+  graceMs: number,
+): Promise<string[]> {
+  const rows = await db.query<{ user_id: string }>(
+    `WITH listed AS (SELECT unnest(string_to_array($2, ',')::uuid[]) AS user_id),
+     removed AS (DELETE FROM connections WHERE instance_id = $1 AND user_id IN (SELECT user_id FROM listed))
+     DELETE FROM users_online u WHERE u.user_id IN (SELECT user_id FROM listed)
+     AND u.last_seen < NOW() - make_interval(secs => $3::double precision / 1000)
+     AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = u.user_id AND c.instance_id <> $1)
+     RETURNING user_id::text AS user_id`,
+    [instanceId, userIds.join(","), graceMs],
+  );
+  return rows.map((row) => row.user_id);
 }
 
 /** Rewrites an instance's connections from its own memory, after the database lost track of them. */

@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
 import { DATABASE_KINDS, freshDatabase } from "../tests/harness.ts";
-import { bindIdentity, identityName, sharedSecret, touchIdentity } from "./identities.ts";
+import { identityName, sharedSecret } from "./identities.ts";
 import {
+  connectAll,
+  disconnectAll,
   heartbeat,
   reapInstances,
-  recordConnection,
   registerInstance,
   remoteChatLocations,
   replaceConnections,
 } from "./instances.ts";
 import { migrate } from "./migrate.ts";
-import { listOnline, reapIdleUsers, removeIdleAmong, removeIfIdle, upsertOnline } from "./roster.ts";
+import { listOnline, reapIdleUsers, registerOnline, removeIdleAmong, upsertOnline } from "./roster.ts";
 
 function dbOnlyTest(name: string, fn: (db: Awaited<ReturnType<typeof freshDatabase>>) => Promise<void>) {
   for (const kind of DATABASE_KINDS) {
@@ -31,12 +32,13 @@ dbOnlyTest("db - migrations are applied once and again are a no-op", async (db) 
   assert.deepEqual(tables.map((t) => t.name), ["000_presence.sql", "001_identities.sql", "002_instances.sql"]);
 });
 
-dbOnlyTest("db - an identity is bound once, and the shared secret is the first one stored", async (db) => {
+dbOnlyTest("db - a free id is bound by its first registration; later ones need the proof", async (db) => {
   const user = id();
-  assert.equal(await bindIdentity(db, user, "Ada"), true);
-  assert.equal(await bindIdentity(db, user, "Mallory"), false);
-  await touchIdentity(db, user, "Ada L.");
+  assert.deepEqual(await registerOnline(db, user, "Ada", false), { joined: true });
+  assert.equal(await registerOnline(db, user, "Mallory", false), null, "taken without proof");
+  assert.deepEqual(await registerOnline(db, user, "Ada L.", true), { joined: false }, "a rename");
   assert.equal(await identityName(db, user), "Ada L.");
+  assert.deepEqual((await listOnline(db)).map((u) => u.name), ["Ada L."]);
   assert.equal(await identityName(db, id()), null);
   assert.equal(await sharedSecret(db, "session", "first"), "first");
   assert.equal(await sharedSecret(db, "session", "second"), "first");
@@ -51,8 +53,8 @@ dbOnlyTest("db - users leave only without connections and after the grace period
   await upsertOnline(db, b, "Bob");
   await upsertOnline(db, c, "Carol");
   await replaceConnections(db, instance, [{ userId: a, chat: true }, { userId: b, chat: false }]);
-  assert.equal(await removeIfIdle(db, c, 60_000), false, "registered within the grace period");
-  assert.equal(await removeIfIdle(db, c, 0), true);
+  assert.deepEqual(await disconnectAll(db, instance, [c], 60_000), [], "registered within the grace period");
+  assert.deepEqual(await disconnectAll(db, instance, [c], 0), [c]);
   assert.deepEqual(await reapIdleUsers(db, 0), []);
   assert.deepEqual((await listOnline(db)).map((u) => u.name), ["Ada", "Bob"]);
   const other = id();
@@ -62,12 +64,31 @@ dbOnlyTest("db - users leave only without connections and after the grace period
   assert.deepEqual(await removeIdleAmong(db, [a, b]), [b]);
 });
 
+dbOnlyTest("db - connections of many users are written in one go, and users leave with their last", async (db) => {
+  const [here, there] = [id(), id()];
+  await registerInstance(db, here);
+  await registerInstance(db, there);
+  const [a, b] = [id(), id()];
+  await upsertOnline(db, a, "Ada");
+  const joined = await connectAll(db, here, [
+    { userId: a, chat: false, name: "Ada" },
+    { userId: b, chat: true, name: "Bob, the one with a comma" },
+  ]);
+  assert.deepEqual([...joined], [b], "Ada was online already");
+  assert.deepEqual((await listOnline(db)).map((u) => u.name).sort(), ["Ada", "Bob, the one with a comma"]);
+  await connectAll(db, there, [{ userId: b, chat: false, name: "Bob" }]);
+  assert.deepEqual(await remoteChatLocations(db, there), [{ user_id: b, instance_id: here }]);
+  assert.deepEqual(await disconnectAll(db, here, [a, b], 0), [a], "Bob still has a socket elsewhere");
+  assert.deepEqual(await disconnectAll(db, there, [b], 0), [b]);
+  assert.deepEqual(await listOnline(db), []);
+});
+
 dbOnlyTest("db - a dead instance's connections go with it", async (db) => {
   const [alive, dead, user] = [id(), id(), id()];
   await registerInstance(db, alive);
   await registerInstance(db, dead);
   await upsertOnline(db, user, "Ada");
-  await recordConnection(db, dead, user, true);
+  await connectAll(db, dead, [{ userId: user, chat: true, name: "Ada" }]);
   await db.query("UPDATE instances SET heartbeat_at = NOW() - interval '1 minute' WHERE instance_id = $1", [dead]);
   assert.deepEqual(await reapInstances(db, 30_000), [dead]);
   assert.equal(await heartbeat(db, dead), false);

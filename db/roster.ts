@@ -6,6 +6,34 @@ export interface OnlineUser {
   name: string;
 }
 
+/**
+ * Registers a user in one statement: binds the id to them and puts them
+ * online (or renames them). With `proven` (they showed the id's token) the id
+ * may be bound already; without, only a free id is taken. Returns whether they
+ * were offline before, or `null` when the id belongs to someone else.
+ */
+export async function registerOnline(
+  db: Queryable,
+  userId: string,
+  name: string,
+  proven: boolean,
+): Promise<{ joined: boolean } | null> {
+  const identity = proven
+    ? `INSERT INTO identities (user_id, display_name) VALUES ($1, $2)
+       ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen = NOW()
+       RETURNING user_id`
+    : `INSERT INTO identities (user_id, display_name) VALUES ($1, $2)
+       ON CONFLICT (user_id) DO NOTHING RETURNING user_id`;
+  const rows = await db.query<{ joined: boolean }>(
+    `WITH identity AS (${identity})
+     INSERT INTO users_online (user_id, display_name, last_seen) SELECT user_id, $2, NOW() FROM identity
+     ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen = NOW()
+     RETURNING (xmax = 0) AS joined`,
+    [userId, name],
+  );
+  return rows.length === 1 ? { joined: rows[0].joined } : null;
+}
+
 /** Puts a user online, or renames them and refreshes `last_seen`; `true` when they were not online. */
 export async function upsertOnline(db: Queryable, userId: string, name: string): Promise<boolean> {
   const rows = await db.query<{ inserted: boolean }>(
@@ -20,21 +48,6 @@ export async function upsertOnline(db: Queryable, userId: string, name: string):
 /** Takes a user offline at once; `true` when they were online. */
 export async function removeOnline(db: Queryable, userId: string): Promise<boolean> {
   return (await db.query("DELETE FROM users_online WHERE user_id = $1 RETURNING user_id", [userId])).length === 1;
-}
-
-/**
- * Takes a user offline when no instance holds a connection of theirs and they
- * have not registered within `graceMs`; `true` when they left.
- */
-export async function removeIfIdle(db: Queryable, userId: string, graceMs: number): Promise<boolean> {
-  const rows = await db.query(
-    `DELETE FROM users_online u WHERE u.user_id = $1
-     AND u.last_seen < NOW() - make_interval(secs => $2::double precision / 1000)
-     AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = u.user_id)
-     RETURNING user_id`,
-    [userId, graceMs],
-  );
-  return rows.length === 1;
 }
 
 /** Takes offline everyone without a connection and without a recent registration; returns their ids. */

@@ -3,6 +3,7 @@ import type { Bus } from "./bus.ts";
 import type { Connection } from "./connection.ts";
 import type { Presence } from "./presence.ts";
 import { readFrame } from "./frames.ts";
+import type { Metrics } from "./metrics.ts";
 import type { DmFrame, ReadFrame, TypingFrame } from "./protocol.ts";
 
 /** How long a message id is remembered for de-duplication. */
@@ -39,8 +40,11 @@ export class Chat {
   #recent = new Map<string, Map<string, Sent>>();
   #pruner: ReturnType<typeof setInterval>;
 
-  constructor(presence: Presence, bus: Bus, limits: Limits) {
+  #metrics: Metrics;
+
+  constructor(presence: Presence, bus: Bus, limits: Limits, metrics: Metrics) {
     this.#presence = presence;
+    this.#metrics = metrics;
     this.#bus = bus;
     this.#limits = limits;
     this.#pruner = setInterval(() => this.#prune(), 60_000);
@@ -114,6 +118,7 @@ export class Chat {
       : { type: "dm", from, to, text, timestamp, id };
     const json = JSON.stringify(message);
     if (id !== undefined) this.#remember(from, id, { at: timestamp, json });
+    this.#metrics.dmsRelayed++;
     this.#sendLocal(to, json, null);
     this.#sendLocal(from, json, null);
     this.#sendRemote(json, remote, this.#presence.remoteChatInstances(from));
@@ -122,6 +127,7 @@ export class Chat {
   /** Typing and read events: to the peer wherever they are, never an error when they are offline. */
   #relay(connection: Connection, frame: Relayed): void {
     if (frame.to === frame.from) return;
+    this.#metrics.eventsRelayed++;
     const json = JSON.stringify(frame);
     this.#sendLocal(frame.to, json, null);
     // The reader's other tabs learn what was read, too.
@@ -144,6 +150,7 @@ export class Chat {
     if (a === undefined && b === undefined) return;
     const instances = new Set([...(a ?? []), ...(b ?? [])]);
     for (const instanceId of instances) this.#bus.sendTo(instanceId, json);
+    this.#metrics.framesRoutedRemote += instances.size;
   }
 
   #remember(from: string, id: string, sent: Sent): void {

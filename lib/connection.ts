@@ -1,5 +1,6 @@
 import { CloseCode, type ErrorCode } from "./protocol.ts";
 import { log } from "./log.ts";
+import type { Metrics } from "./metrics.ts";
 import { TokenBucket } from "./rate_limit.ts";
 
 /** What a socket is for. */
@@ -10,6 +11,9 @@ export const enum ConnectionKind {
 
 /** How long a socket may stay over its backlog bound before it is dropped as a slow reader. */
 export const SLOW_READER_GRACE_MS = 5000;
+
+/** Sends between two reads of a socket's backlog. */
+const BACKLOG_CHECK_EVERY = 8;
 
 /** Limits each connection enforces on its own. */
 export interface ConnectionLimits {
@@ -42,10 +46,14 @@ export class Connection {
   #maxBuffered: number;
   /** Since when the backlog has been over its bound; 0 while it is not. */
   #backloggedSince = 0;
+  #sends = 0;
   #onEnd: (() => void) | null = null;
 
-  constructor(socket: WebSocket, userId: string, kind: ConnectionKind, limits: ConnectionLimits) {
+  #metrics: Metrics;
+
+  constructor(socket: WebSocket, userId: string, kind: ConnectionKind, limits: ConnectionLimits, metrics: Metrics) {
     this.socket = socket;
+    this.#metrics = metrics;
     this.userId = userId;
     this.kind = kind;
     this.bucket = new TokenBucket(limits.ratePerSec, limits.rateBurst);
@@ -62,27 +70,34 @@ export class Connection {
    * too far behind: over the backlog bound for {@link SLOW_READER_GRACE_MS},
    * or over four times the bound at once. (A burst within one event-loop turn
    * can pass the bound briefly even for a fast reader: the buffered amount
-   * only drops as writes complete.)
+   * only drops as writes complete.) The backlog is read every
+   * {@link BACKLOG_CHECK_EVERY} sends, as reading it costs a call into the
+   * runtime.
    */
   send(text: string): boolean {
     if (this.socket.readyState !== WebSocket.OPEN) return false;
-    const buffered = this.socket.bufferedAmount;
-    if (buffered > this.#maxBuffered) {
-      const now = performance.now();
-      if (this.#backloggedSince === 0) this.#backloggedSince = now;
-      if (buffered > 4 * this.#maxBuffered || now - this.#backloggedSince > SLOW_READER_GRACE_MS) {
-        this.close(CloseCode.PolicyViolation, "SLOW_CONSUMER");
-        return false;
-      }
-    } else {
-      this.#backloggedSince = 0;
+    if (++this.#sends % BACKLOG_CHECK_EVERY === 0 && !this.#keepingUp()) {
+      this.close(CloseCode.PolicyViolation, "SLOW_CONSUMER");
+      return false;
     }
     this.socket.send(text);
     return true;
   }
 
+  #keepingUp(): boolean {
+    const buffered = this.socket.bufferedAmount;
+    if (buffered <= this.#maxBuffered) {
+      this.#backloggedSince = 0;
+      return true;
+    }
+    const now = performance.now();
+    if (this.#backloggedSince === 0) this.#backloggedSince = now;
+    return buffered <= 4 * this.#maxBuffered && now - this.#backloggedSince <= SLOW_READER_GRACE_MS;
+  }
+
   /** Sends an error frame; the socket stays open. */
   sendError(code: ErrorCode, detail: string, id?: string): void {
+    this.#metrics.error(code);
     this.send(JSON.stringify(id === undefined ? { type: "error", code, detail } : { type: "error", code, detail, id }));
   }
 
@@ -106,7 +121,10 @@ export class Connection {
   close(code: number, reason: string): void {
     if (this.socket.readyState === WebSocket.OPEN) {
       this.socket.close(code, reason);
-      if (code !== CloseCode.GoingAway) log.info("connection.closed", { code, reason });
+      if (code !== CloseCode.GoingAway) {
+        this.#metrics.socketsRefused++;
+        log.info("connection.closed", { code, reason });
+      }
     }
     this.ended();
   }

@@ -10,6 +10,14 @@ import type { Presence } from "./presence.ts";
 /** Identities unseen for this many days may be bound again. */
 const IDENTITY_RETENTION_DAYS = 30;
 const IDENTITY_SWEEP_MS = 60 * 60 * 1000;
+/**
+ * The embedded database serves this process alone: there are no other
+ * instances to outlive and nothing to learn from the tables, so its beat only
+ * sweeps, rarely — each statement runs on the event loop's thread.
+ */
+const EMBEDDED_BEAT_MS = 60_000;
+/** Beats between two full re-reads of the roster: events carry changes, the re-read only repairs. */
+const RECONCILE_EVERY = 6;
 
 /**
  * Keeps this instance's row alive and cleans up after others: instances whose
@@ -32,6 +40,7 @@ export class Heartbeat {
   #running: Promise<void> | null = null;
   #failing = false;
   #lastSweep = 0;
+  #beats = 0;
 
   constructor(db: Database, presence: Presence, timing: PresenceTiming) {
     this.#db = db;
@@ -47,9 +56,12 @@ export class Heartbeat {
     if (this.#db.kind === "pglite") await removeOtherInstances(this.#db, instanceId);
     await this.#reap();
     await this.#presence.reconcile();
+    const interval = this.#db.kind === "pglite"
+      ? Math.max(this.#timing.heartbeatMs, EMBEDDED_BEAT_MS)
+      : this.#timing.heartbeatMs;
     this.#timer = setInterval(() => {
       this.#running ??= this.#beat().finally(() => this.#running = null);
-    }, this.#timing.heartbeatMs);
+    }, interval);
   }
 
   /** Beats now rather than at the next tick, resyncing: the listener came back and events may be lost. */
@@ -73,8 +85,9 @@ export class Heartbeat {
         log.warn("instance.revived", { instance_id: this.#presence.instanceId });
         await registerInstance(this.#db, this.#presence.instanceId);
       }
+      const reconcileDue = this.#db.kind === "postgres" && ++this.#beats % RECONCILE_EVERY === 0;
       if (!alive || this.#failing || this.#presence.needsResync) await this.#presence.resync();
-      else if (this.#db.kind === "postgres") await this.#presence.reconcile();
+      else if (reconcileDue) await this.#presence.reconcile();
       await this.#reap();
       if (Date.now() - this.#lastSweep > IDENTITY_SWEEP_MS) {
         this.#lastSweep = Date.now();

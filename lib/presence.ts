@@ -1,14 +1,16 @@
 import type { Database } from "../db/database.ts";
 import { identityName } from "../db/identities.ts";
 import {
-  recordConnection,
+  connectAll,
+  type ConnectedUser,
+  disconnectAll,
   remoteChatLocations,
-  removeConnection,
   removeInstance,
   replaceConnections,
 } from "../db/instances.ts";
-import { listOnline, removeIdleAmong, removeIfIdle, removeOnline, upsertOnline } from "../db/roster.ts";
+import { listOnline, registerOnline, removeIdleAmong, removeOnline, upsertOnline } from "../db/roster.ts";
 import type { PresenceTiming } from "../fresh.config.ts";
+import { Batcher } from "./batcher.ts";
 import type { Bus, ClusterEvent } from "./bus.ts";
 import { type Connection, ConnectionKind } from "./connection.ts";
 import { log } from "./log.ts";
@@ -27,6 +29,12 @@ interface LocalUser {
   /** The local state changed while a sync was writing. */
   dirty: boolean;
 }
+
+/**
+ * How long socket changes wait to share one statement with others: a storm of
+ * joins costs a statement per window instead of one per socket.
+ */
+const WRITE_WINDOW_MS = 5;
 
 /** Leaves per notification, keeping payloads far below PostgreSQL's 8,000 bytes. */
 const LEAVES_PER_EVENT = 100;
@@ -62,19 +70,36 @@ export class Presence {
   /** A database write failed: the tables may disagree with memory until the next resync. */
   needsResync = false;
 
+  /** Connection writes of many users, gathered into one statement. */
+  #connects: Batcher<ConnectedUser, boolean>;
+  #disconnects: Batcher<string, boolean>;
+
   constructor(db: Database, bus: Bus, instanceId: string, timing: PresenceTiming) {
     this.#db = db;
     this.#bus = bus;
     this.instanceId = instanceId;
     this.#timing = timing;
+    this.#connects = new Batcher(async (users) => {
+      const joined = await connectAll(db, instanceId, users);
+      return users.map((user) => joined.has(user.userId));
+    }, WRITE_WINDOW_MS);
+    this.#disconnects = new Batcher(async (userIds) => {
+      const left = new Set(await disconnectAll(db, instanceId, userIds, timing.graceMs));
+      return userIds.map((userId) => left.has(userId));
+    }, WRITE_WINDOW_MS);
   }
 
-  /** Puts a user online at once (or renames them); without a socket they leave after the grace period. */
-  async register(userId: string, name: string): Promise<void> {
-    await upsertOnline(this.#db, userId, name);
+  /**
+   * Puts a user online at once (or renames them), binding their id if it is
+   * free; `proven` says they showed its token. Without a socket they leave
+   * after the grace period. Returns `false` when the id belongs to someone else.
+   */
+  async register(userId: string, name: string, proven: boolean): Promise<boolean> {
+    if (await registerOnline(this.#db, userId, name, proven) === null) return false;
     this.#join(userId, name, true);
     const user = this.#local(userId);
     if (user.chat.size + user.presence.size === 0) this.#startGrace(userId, user);
+    return true;
   }
 
   /** Takes a user offline at once and closes their sockets on every instance. */
@@ -123,6 +148,17 @@ export class Presence {
   /** The other instances where the user has a chat socket. */
   remoteChatInstances(userId: string): ReadonlySet<string> | undefined {
     return this.#remoteChat.get(userId);
+  }
+
+  /** How many chat and presence sockets are open on this instance. */
+  socketCounts(): { chat: number; presence: number } {
+    let chat = 0;
+    let presence = 0;
+    for (const user of this.#users.values()) {
+      chat += user.chat.size;
+      presence += user.presence.size;
+    }
+    return { chat, presence };
   }
 
   /** Every open socket on this instance. */
@@ -229,6 +265,8 @@ export class Presence {
     for (const connection of this.connections()) connection.close(CloseCode.GoingAway, "SERVER_SHUTDOWN");
     for (const user of this.#users.values()) clearTimeout(user.grace);
     this.#users.clear();
+    // Writes already gathered go first, so that none lands after the instance is gone.
+    await Promise.allSettled([this.#connects.drain(), this.#disconnects.drain()]);
     await removeInstance(this.#db, this.instanceId);
     this.leave(await removeIdleAmong(this.#db, userIds), true);
   }
@@ -306,29 +344,22 @@ export class Presence {
   async #syncOnce(userId: string, user: LocalUser): Promise<void> {
     const chat = user.chat.size > 0;
     if (user.chat.size + user.presence.size > 0) {
-      // Connected here but unknown to the tables or missing from the roster (after a logout, say):
-      // record the connection and put the user back online.
-      if (user.recorded === null || !this.feed.has(userId)) {
+      // Connected here but unknown to the tables, or missing from the roster (after a logout,
+      // say): record the connection and put the user back online.
+      if (user.recorded === null || user.recorded.chat !== chat || !this.feed.has(userId)) {
         const name = this.feed.name(userId) ?? await identityName(this.#db, userId) ?? "Anonymous";
-        await recordConnection(this.#db, this.instanceId, userId, chat);
-        const chatChanged = user.recorded === null ? chat : user.recorded.chat !== chat;
+        const wasChat = user.recorded?.chat ?? false;
+        const joined = await this.#connects.add({ userId, chat, name });
         user.recorded = { chat };
-        if (await upsertOnline(this.#db, userId, name) || !this.feed.has(userId)) this.#join(userId, name, true);
-        if (chatChanged) this.#bus.publish({ t: "chat", u: userId, c: chat });
-      } else if (user.recorded.chat !== chat) {
-        await recordConnection(this.#db, this.instanceId, userId, chat);
-        user.recorded.chat = chat;
-        this.#bus.publish({ t: "chat", u: userId, c: chat });
+        if (joined || !this.feed.has(userId)) this.#join(userId, name, true);
+        if (chat !== wasChat) this.#bus.publish({ t: "chat", u: userId, c: chat });
       }
       return;
     }
     if (user.grace !== undefined) return;
-    if (user.recorded !== null) {
-      await removeConnection(this.#db, this.instanceId, userId);
-      if (user.recorded.chat) this.#bus.publish({ t: "chat", u: userId, c: false });
-      user.recorded = null;
-    }
-    const left = await removeIfIdle(this.#db, userId, this.#timing.graceMs);
+    const left = await this.#disconnects.add(userId);
+    if (user.recorded?.chat) this.#bus.publish({ t: "chat", u: userId, c: false });
+    user.recorded = null;
     if (user.chat.size + user.presence.size > 0 || user.grace !== undefined) {
       user.dirty = true;
       return;

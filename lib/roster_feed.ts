@@ -3,13 +3,23 @@ import type { RosterEntry } from "./protocol.ts";
 
 /** How often, at most, a presence socket hears of roster changes. */
 export const FLUSH_INTERVAL_MS = 100;
+/** Followers per flush interval of delay: a busy server sends fewer, larger diffs. */
+const FOLLOWERS_PER_INTERVAL = 500;
+/** The longest a roster change waits before it is sent. */
+const MAX_FLUSH_INTERVAL_MS = 500;
 
 /**
  * The roster as this instance knows it, and the presence sockets that follow
  * it. Changes are coalesced: at most one frame per socket per flush interval,
  * serialized once for all sockets, so a join storm of N users costs O(N)
- * frames per interval instead of O(N²) immediate ones. A socket that falls
- * behind skips diffs and gets a full snapshot once it has drained.
+ * frames per interval instead of O(N²) immediate ones. The interval grows
+ * with the number of followers (100 ms per 500, up to 500 ms), so a crowded
+ * server sends fewer, larger diffs. A socket that falls behind skips diffs
+ * and gets a full snapshot once it has drained.
+ *
+ * The snapshot is kept as JSON and, while users only join, extended rather
+ * than rebuilt: each new follower costs a copy of the roster, not a
+ * serialization of it.
  *
  * @example
  * ```ts
@@ -19,13 +29,15 @@ export const FLUSH_INTERVAL_MS = 100;
  * ```
  */
 export class RosterFeed {
-  #roster = new Map<string, string>();
+  /** Each user's name and their roster entry as JSON. */
+  #roster = new Map<string, { name: string; json: string }>();
   /** Users changed since the last flush, oldest change first: their name now (`null`: left) and when. */
   #pending = new Map<string, { name: string | null; seq: number }>();
   /** Counts changes, so a socket that followed mid-interval gets only what its snapshot lacks. */
   #seq = 0;
   #followers = new Set<Connection>();
-  #snapshot: string | null = null;
+  /** The roster's entries as JSON, comma-separated; `null` once a leave or rename made it stale. */
+  #users: string | null = "";
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Whether a user is in the roster. */
@@ -35,7 +47,7 @@ export class RosterFeed {
 
   /** The name of a user in the roster. */
   name(userId: string): string | undefined {
-    return this.#roster.get(userId);
+    return this.#roster.get(userId)?.name;
   }
 
   /** Every user id in the roster. */
@@ -50,8 +62,12 @@ export class RosterFeed {
 
   /** Puts a user in the roster or renames them; `true` when something changed. */
   set(userId: string, name: string): boolean {
-    if (this.#roster.get(userId) === name) return false;
-    this.#roster.set(userId, name);
+    const known = this.#roster.get(userId);
+    if (known?.name === name) return false;
+    const json = JSON.stringify({ user_id: userId, name });
+    this.#roster.set(userId, { name, json });
+    if (known !== undefined) this.#users = null;
+    else if (this.#users !== null) this.#users = this.#users === "" ? json : `${this.#users},${json}`;
     this.#changed(userId, name);
     return true;
   }
@@ -59,6 +75,7 @@ export class RosterFeed {
   /** Takes a user out of the roster; `true` when they were in it. */
   delete(userId: string): boolean {
     if (!this.#roster.delete(userId)) return false;
+    this.#users = null;
     this.#changed(userId, null);
     return true;
   }
@@ -84,12 +101,14 @@ export class RosterFeed {
   #changed(userId: string, name: string | null): void {
     this.#pending.delete(userId);
     this.#pending.set(userId, { name, seq: ++this.#seq });
-    this.#snapshot = null;
     this.#schedule();
   }
 
   #schedule(): void {
-    if (this.#timer === undefined) this.#timer = setTimeout(() => this.#flush(), FLUSH_INTERVAL_MS);
+    if (this.#timer !== undefined) return;
+    const intervals = Math.max(1, this.#followers.size / FOLLOWERS_PER_INTERVAL);
+    const delay = Math.min(MAX_FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS * intervals);
+    this.#timer = setTimeout(() => this.#flush(), delay);
   }
 
   #flush(): void {
@@ -121,12 +140,8 @@ export class RosterFeed {
   }
 
   #snapshotFrame(): string {
-    if (this.#snapshot === null) {
-      const users: RosterEntry[] = [];
-      for (const [user_id, name] of this.#roster) users.push({ user_id, name });
-      this.#snapshot = JSON.stringify({ type: "presence", users });
-    }
-    return this.#snapshot;
+    this.#users ??= Array.from(this.#roster.values(), (entry) => entry.json).join(",");
+    return `{"type":"presence","users":[${this.#users}]}`;
   }
 }
 

@@ -3,6 +3,7 @@ import type { Database } from "../db/database.ts";
 import type { Config } from "../fresh.config.ts";
 import type { Chat } from "./chat.ts";
 import type { Identities } from "./identity.ts";
+import type { Metrics } from "./metrics.ts";
 import type { Presence } from "./presence.ts";
 
 /** What every route finds in `ctx.state`: the running server's parts. */
@@ -12,6 +13,7 @@ export interface State {
   identities: Identities;
   presence: Presence;
   chat: Chat;
+  metrics: Metrics;
 }
 
 /** Typed `define` helpers for Quick Chat's routes. */

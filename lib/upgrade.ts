@@ -51,7 +51,7 @@ export async function upgradeForUser(
   const userId = parsed.data;
   const authorized = await state.identities.verify(userId, presentedToken(req, url));
   const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: state.config.limits.idleTimeoutSec });
-  const connection = new Connection(socket, userId, kind, state.config.limits);
+  const connection = new Connection(socket, userId, kind, state.config.limits, state.metrics);
   socket.onopen = () => {
     if (!authorized) {
       connection.sendError("UNAUTHORIZED", "Register first and present its token (cookie or `token` parameter)");

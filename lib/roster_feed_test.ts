@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { Connection, ConnectionKind } from "./connection.ts";
+import { Metrics } from "./metrics.ts";
+import { RosterFeed } from "./roster_feed.ts";
+
+/** A socket that records what is sent, and lets a test wait for the next frame. */
+function follower(diff: boolean) {
+  const frames: Record<string, unknown>[] = [];
+  let wake: (() => void) | null = null;
+  const socket = {
+    readyState: WebSocket.OPEN,
+    bufferedAmount: 0,
+    send(text: string) {
+      frames.push(JSON.parse(text));
+      wake?.();
+    },
+  };
+  const limits = { ratePerSec: 10, rateBurst: 10, sendBufferMaxBytes: 1 << 20 };
+  const connection = new Connection(
+    socket as unknown as WebSocket,
+    crypto.randomUUID(),
+    ConnectionKind.Presence,
+    limits,
+    new Metrics(),
+  );
+  connection.diff = diff;
+  // Frames are taken in order; the snapshot that `follow` sends is the first.
+  let taken = 1;
+  const next = async () => {
+    while (frames.length <= taken) await new Promise<void>((resolve) => wake = resolve);
+    return frames[taken++];
+  };
+  return { connection, frames, socket, next };
+}
+
+Deno.test("roster feed - the snapshot lists everyone in join order, after leaves and renames too", () => {
+  const feed = new RosterFeed();
+  feed.set("a", "Ada");
+  feed.set("b", "Bob");
+  const first = follower(true);
+  feed.follow(first.connection);
+  assert.deepEqual(first.frames[0], {
+    type: "presence",
+    users: [{ user_id: "a", name: "Ada" }, { user_id: "b", name: "Bob" }],
+  });
+  feed.set("c", 'Carol "C" <3');
+  feed.set("a", "Ada L.");
+  feed.delete("b");
+  const second = follower(true);
+  feed.follow(second.connection);
+  assert.deepEqual(second.frames[0], {
+    type: "presence",
+    users: [{ user_id: "a", name: "Ada L." }, { user_id: "c", name: 'Carol "C" <3' }],
+  });
+  feed.close();
+});
+
+Deno.test("roster feed - changes reach diff followers as one frame, full followers as a snapshot", async () => {
+  const feed = new RosterFeed();
+  const diff = follower(true);
+  const full = follower(false);
+  feed.follow(diff.connection);
+  feed.follow(full.connection);
+  feed.set("a", "Ada");
+  feed.set("b", "Bob");
+  feed.delete("a");
+  assert.deepEqual(await diff.next(), { type: "presence_diff", joins: [{ user_id: "b", name: "Bob" }], leaves: ["a"] });
+  assert.deepEqual(await full.next(), { type: "presence", users: [{ user_id: "b", name: "Bob" }] });
+  assert.equal(diff.frames.length, 2, "one snapshot, one diff");
+  feed.close();
+});
+
+Deno.test("roster feed - a follower that joined mid-interval gets only what its snapshot lacked", async () => {
+  const feed = new RosterFeed();
+  const early = follower(true);
+  feed.follow(early.connection);
+  feed.set("a", "Ada");
+  const late = follower(true);
+  feed.follow(late.connection);
+  feed.set("b", "Bob");
+  assert.deepEqual((await early.next()).joins, [{ user_id: "a", name: "Ada" }, { user_id: "b", name: "Bob" }]);
+  assert.deepEqual((await late.next()).joins, [{ user_id: "b", name: "Bob" }]);
+  feed.close();
+});
+
+Deno.test("roster feed - a backlogged follower skips diffs and catches up with a snapshot", async () => {
+  const feed = new RosterFeed();
+  const slow = follower(true);
+  const fast = follower(true);
+  feed.follow(slow.connection);
+  feed.follow(fast.connection);
+  slow.socket.bufferedAmount = 1 << 20;
+  feed.set("a", "Ada");
+  await fast.next();
+  assert.equal(slow.frames.length, 1, "nothing sent while backlogged");
+  slow.socket.bufferedAmount = 0;
+  assert.deepEqual(await slow.next(), { type: "presence", users: [{ user_id: "a", name: "Ada" }] });
+  feed.close();
+});
