@@ -4,10 +4,11 @@ import * as $route1 from "./routes/_app.tsx";
 import * as $route2 from "./routes/_middleware.ts";
 import * as $route3 from "./routes/health.ts";
 import * as $route4 from "./routes/index.tsx";
-import * as $route5 from "./routes/presence/logout.ts";
-import * as $route6 from "./routes/presence/register.ts";
-import * as $route7 from "./routes/presence/ws.ts";
-import * as $route8 from "./routes/ws/chat.ts";
+import * as $route5 from "./routes/metrics.ts";
+import * as $route6 from "./routes/presence/logout.ts";
+import * as $route7 from "./routes/presence/register.ts";
+import * as $route8 from "./routes/presence/ws.ts";
+import * as $route9 from "./routes/ws/chat.ts";
 import * as $island0 from "./islands/ChatPane.tsx";
 import * as $island1 from "./islands/OnlineList.tsx";
 import type { Manifest } from "fresh";
@@ -19,10 +20,11 @@ const manifest: Manifest = {
     "./routes/_middleware.ts": $route2,
     "./routes/health.ts": $route3,
     "./routes/index.tsx": $route4,
-    "./routes/presence/logout.ts": $route5,
-    "./routes/presence/register.ts": $route6,
-    "./routes/presence/ws.ts": $route7,
-    "./routes/ws/chat.ts": $route8,
+    "./routes/metrics.ts": $route5,
+    "./routes/presence/logout.ts": $route6,
+    "./routes/presence/register.ts": $route7,
+    "./routes/presence/ws.ts": $route8,
+    "./routes/ws/chat.ts": $route9,
   },
   islands: {
     "./islands/ChatPane.tsx": $island0,

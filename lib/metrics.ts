@@ -64,6 +64,7 @@ export class Metrics {
     );
     metric("process_resident_memory_bytes", "gauge", "Resident memory of the process.", [["", memory.rss]]);
     metric("quickchat_heap_used_bytes", "gauge", "JavaScript heap in use.", [["", memory.heapUsed]]);
+    metric("quickchat_heap_total_bytes", "gauge", "JavaScript heap reserved.", [["", memory.heapTotal]]);
     metric("quickchat_external_memory_bytes", "gauge", "Memory held outside the heap (buffers, WebAssembly).", [
       ["", memory.external],
     ]);

@@ -7,6 +7,12 @@ export const FLUSH_INTERVAL_MS = 100;
 const FOLLOWERS_PER_INTERVAL = 500;
 /** The longest a roster change waits before it is sent. */
 const MAX_FLUSH_INTERVAL_MS = 500;
+/**
+ * Users per snapshot frame in diff mode. A socket keeps write buffers as large
+ * as the largest frame it sent, so bounded frames keep a big roster from
+ * costing every presence socket its size in memory.
+ */
+export const SNAPSHOT_CHUNK = 100;
 
 /**
  * The roster as this instance knows it, and the presence sockets that follow
@@ -17,9 +23,11 @@ const MAX_FLUSH_INTERVAL_MS = 500;
  * server sends fewer, larger diffs. A socket that falls behind skips diffs
  * and gets a full snapshot once it has drained.
  *
- * The snapshot is kept as JSON and, while users only join, extended rather
- * than rebuilt: each new follower costs a copy of the roster, not a
- * serialization of it.
+ * In diff mode a large roster goes out as a `presence` frame with the first
+ * {@link SNAPSHOT_CHUNK} users and `presence_diff` joins with the rest, right
+ * after. The snapshot is kept as JSON chunks and, while users only join,
+ * extended rather than rebuilt: each new follower costs a copy of the roster,
+ * not a serialization of it.
  *
  * @example
  * ```ts
@@ -36,8 +44,12 @@ export class RosterFeed {
   /** Counts changes, so a socket that followed mid-interval gets only what its snapshot lacks. */
   #seq = 0;
   #followers = new Set<Connection>();
-  /** The roster's entries as JSON, comma-separated; `null` once a leave or rename made it stale. */
-  #users: string | null = "";
+  /** The roster's entries as JSON in comma-separated chunks; `null` once a leave or rename made them stale. */
+  #chunks: string[] | null = [];
+  /** Entries in the last chunk. */
+  #lastChunkSize = 0;
+  /** The whole roster as one `presence` frame, for full-mode followers; `null` when stale. */
+  #full: string | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Whether a user is in the roster. */
@@ -66,8 +78,8 @@ export class RosterFeed {
     if (known?.name === name) return false;
     const json = JSON.stringify({ user_id: userId, name });
     this.#roster.set(userId, { name, json });
-    if (known !== undefined) this.#users = null;
-    else if (this.#users !== null) this.#users = this.#users === "" ? json : `${this.#users},${json}`;
+    if (known !== undefined) this.#chunks = null;
+    else if (this.#chunks !== null) this.#append(this.#chunks, json);
     this.#changed(userId, name);
     return true;
   }
@@ -75,7 +87,7 @@ export class RosterFeed {
   /** Takes a user out of the roster; `true` when they were in it. */
   delete(userId: string): boolean {
     if (!this.#roster.delete(userId)) return false;
-    this.#users = null;
+    this.#chunks = null;
     this.#changed(userId, null);
     return true;
   }
@@ -84,7 +96,7 @@ export class RosterFeed {
   follow(connection: Connection): void {
     this.#followers.add(connection);
     connection.seenSeq = this.#seq;
-    connection.send(this.#snapshotFrame());
+    this.#sendSnapshot(connection);
   }
 
   /** Stops sending to a socket. */
@@ -99,6 +111,7 @@ export class RosterFeed {
   }
 
   #changed(userId: string, name: string | null): void {
+    this.#full = null;
     this.#pending.delete(userId);
     this.#pending.set(userId, { name, seq: ++this.#seq });
     this.#schedule();
@@ -126,7 +139,7 @@ export class RosterFeed {
         behind ||= connection.stale;
       } else if (connection.stale || (!connection.diff && diff !== null && seenSeq < this.#seq)) {
         connection.stale = false;
-        connection.send(this.#snapshotFrame());
+        this.#sendSnapshot(connection);
       } else if (diff === null || seenSeq >= this.#seq) {
         continue;
       } else if (seenSeq < firstSeq) {
@@ -139,9 +152,32 @@ export class RosterFeed {
     if (behind) this.#schedule();
   }
 
-  #snapshotFrame(): string {
-    this.#users ??= Array.from(this.#roster.values(), (entry) => entry.json).join(",");
-    return `{"type":"presence","users":[${this.#users}]}`;
+  #sendSnapshot(connection: Connection): void {
+    if (this.#chunks === null) {
+      const chunks: string[] = [];
+      this.#lastChunkSize = 0;
+      for (const entry of this.#roster.values()) this.#append(chunks, entry.json);
+      this.#chunks = chunks;
+    }
+    if (!connection.diff) {
+      this.#full ??= `{"type":"presence","users":[${this.#chunks.join(",")}]}`;
+      connection.send(this.#full);
+      return;
+    }
+    connection.send(`{"type":"presence","users":[${this.#chunks[0] ?? ""}]}`);
+    for (let i = 1; i < this.#chunks.length; i++) {
+      connection.send(`{"type":"presence_diff","joins":[${this.#chunks[i]}],"leaves":[]}`);
+    }
+  }
+
+  #append(chunks: string[], json: string): void {
+    if (chunks.length === 0 || this.#lastChunkSize === SNAPSHOT_CHUNK) {
+      chunks.push(json);
+      this.#lastChunkSize = 1;
+    } else {
+      chunks[chunks.length - 1] += `,${json}`;
+      this.#lastChunkSize++;
+    }
   }
 }
 

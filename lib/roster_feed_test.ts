@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Connection, ConnectionKind } from "./connection.ts";
 import { Metrics } from "./metrics.ts";
-import { RosterFeed } from "./roster_feed.ts";
+import { RosterFeed, SNAPSHOT_CHUNK } from "./roster_feed.ts";
 
 /** A socket that records what is sent, and lets a test wait for the next frame. */
 function follower(diff: boolean) {
@@ -95,5 +95,24 @@ Deno.test("roster feed - a backlogged follower skips diffs and catches up with a
   assert.equal(slow.frames.length, 1, "nothing sent while backlogged");
   slow.socket.bufferedAmount = 0;
   assert.deepEqual(await slow.next(), { type: "presence", users: [{ user_id: "a", name: "Ada" }] });
+  feed.close();
+});
+
+Deno.test("roster feed - a large roster reaches diff followers in bounded frames, whole", () => {
+  const feed = new RosterFeed();
+  const count = SNAPSHOT_CHUNK * 2 + 7;
+  for (let i = 0; i < count; i++) feed.set(`u${i}`, `User ${i}`);
+  const diff = follower(true);
+  const full = follower(false);
+  feed.follow(diff.connection);
+  feed.follow(full.connection);
+  assert.deepEqual(diff.frames.map((frame) => frame.type), ["presence", "presence_diff", "presence_diff"]);
+  const users = [
+    ...(diff.frames[0].users as unknown[]),
+    ...diff.frames.slice(1).flatMap((frame) => frame.joins as unknown[]),
+  ];
+  assert.equal((diff.frames[0].users as unknown[]).length, SNAPSHOT_CHUNK);
+  assert.deepEqual(users, full.frames[0].users, "the same roster as the single frame of full mode");
+  assert.equal(users.length, count);
   feed.close();
 });
