@@ -2,23 +2,14 @@ import type { Limits } from "../fresh.config.ts";
 import type { Bus } from "./bus.ts";
 import type { Connection } from "./connection.ts";
 import type { Presence } from "./presence.ts";
+import { SentLog } from "./sent_log.ts";
 import { readFrame } from "./frames.ts";
 import type { Metrics } from "./metrics.ts";
 import type { DmFrame, ReadFrame, TypingFrame } from "./protocol.ts";
 
-/** How long a message id is remembered for de-duplication. */
-export const DEDUP_WINDOW_MS = 5 * 60 * 1000;
-/** How many recent ids are remembered per sender. */
-const DEDUP_IDS_PER_SENDER = 32;
-
 // C0 controls other than tab, line feed and carriage return, plus DEL.
 // deno-lint-ignore no-control-regex
 const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
-interface Sent {
-  at: number;
-  json: string;
-}
 
 type Relayed = TypingFrame | ReadFrame;
 
@@ -37,7 +28,7 @@ export class Chat {
   #presence: Presence;
   #bus: Bus;
   #limits: Limits;
-  #recent = new Map<string, Map<string, Sent>>();
+  #sent = new SentLog();
   #pruner: ReturnType<typeof setInterval>;
 
   #metrics: Metrics;
@@ -47,7 +38,7 @@ export class Chat {
     this.#metrics = metrics;
     this.#bus = bus;
     this.#limits = limits;
-    this.#pruner = setInterval(() => this.#prune(), 60_000);
+    this.#pruner = setInterval(() => this.#sent.prune(Date.now()), 60_000);
   }
 
   /** Handles one frame from a chat socket; every refusal is answered and the socket stays usable. */
@@ -100,10 +91,11 @@ export class Chat {
       connection.sendError("INVALID_PAYLOAD", 'field "text" must not contain control characters', id);
       return;
     }
-    const recent = id === undefined ? undefined : this.#recent.get(from)?.get(id);
-    if (recent !== undefined && Date.now() - recent.at < DEDUP_WINDOW_MS) {
+    const timestamp = Date.now();
+    const acknowledged = id === undefined ? undefined : this.#sent.find(from, id, timestamp);
+    if (acknowledged !== undefined) {
       // A retry of a message already delivered: acknowledge it again, deliver nothing.
-      connection.send(recent.json);
+      connection.send(acknowledged);
       return;
     }
     const local = this.#presence.chatSockets(to);
@@ -112,12 +104,11 @@ export class Chat {
       connection.sendError("PEER_OFFLINE", "User is offline", id);
       return;
     }
-    const timestamp = Date.now();
     const message: DmFrame = id === undefined
       ? { type: "dm", from, to, text, timestamp }
       : { type: "dm", from, to, text, timestamp, id };
     const json = JSON.stringify(message);
-    if (id !== undefined) this.#remember(from, id, { at: timestamp, json });
+    if (id !== undefined) this.#sent.remember(from, id, json, timestamp);
     this.#metrics.dmsRelayed++;
     this.#sendLocal(to, json, null);
     this.#sendLocal(from, json, null);
@@ -151,23 +142,5 @@ export class Chat {
     const instances = new Set([...(a ?? []), ...(b ?? [])]);
     for (const instanceId of instances) this.#bus.sendTo(instanceId, json);
     this.#metrics.framesRoutedRemote += instances.size;
-  }
-
-  #remember(from: string, id: string, sent: Sent): void {
-    let ids = this.#recent.get(from);
-    if (!ids) this.#recent.set(from, ids = new Map());
-    ids.set(id, sent);
-    if (ids.size > DEDUP_IDS_PER_SENDER) ids.delete(ids.keys().next().value!);
-  }
-
-  #prune(): void {
-    const cutoff = Date.now() - DEDUP_WINDOW_MS;
-    for (const [from, ids] of this.#recent) {
-      for (const [id, sent] of ids) {
-        if (sent.at >= cutoff) break;
-        ids.delete(id);
-      }
-      if (ids.size === 0) this.#recent.delete(from);
-    }
   }
 }

@@ -147,7 +147,8 @@ export class Presence {
 
   /** The other instances where the user has a chat socket. */
   remoteChatInstances(userId: string): ReadonlySet<string> | undefined {
-    return this.#remoteChat.get(userId);
+    // A single instance has no remote chat sockets: skip hashing the id.
+    return this.#remoteChat.size === 0 ? undefined : this.#remoteChat.get(userId);
   }
 
   /** How many chat and presence sockets are open on this instance. */

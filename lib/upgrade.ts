@@ -61,8 +61,9 @@ export async function upgradeForUser(
       connection.close(CloseCode.PolicyViolation, "TOO_MANY_CONNECTIONS");
     } else {
       connection.onEnd(() => handlers.close(connection));
-      socket.onmessage = (event) => handlers.message(connection, event.data);
-      socket.onclose = () => connection.ended();
+      // A listener, not `onmessage`: one wrapper less on every frame.
+      socket.addEventListener("message", (event) => handlers.message(connection, event.data));
+      socket.addEventListener("close", () => connection.ended());
       handlers.open(connection);
     }
   };
