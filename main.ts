@@ -15,6 +15,8 @@ import { Identities } from "./lib/identity.ts";
 import { log, setLogLevel } from "./lib/log.ts";
 import { Metrics } from "./lib/metrics.ts";
 import { Presence } from "./lib/presence.ts";
+import { openApiDocument } from "./lib/reference/openapi.ts";
+import { securityHeaders } from "./lib/security_headers.ts";
 import type { State } from "./lib/state.ts";
 
 /** Quick Chat assembled: a request handler and the parts behind it. */
@@ -84,9 +86,11 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
 
   const build = await loadBuild(new URL("_fresh/", root));
   if (build === null) log.warn("build.missing", { hint: "run `deno task build` to enable islands" });
-  const state: State = { config, db, identities, presence, chat, metrics };
+  const openapi = JSON.stringify(openApiDocument(config));
+  const state: State = { config, db, identities, presence, chat, metrics, openapi };
   const app = new App<State>({ build, state: () => ({ ...state }), mapError: databaseOutage })
-    .use(await staticFiles({ root: new URL("static/", root), build }))
+    // Before the static files, so that their responses get the headers too.
+    .use(securityHeaders(), await staticFiles({ root: new URL("static/", root), build }))
     .fsRoutes(manifest);
   if (db.kind === "pglite") {
     log.info("database.embedded", { note: "PGlite serves one process only; set DATABASE_URL to run several" });
@@ -132,12 +136,18 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   }, quickChat.handler);
   const addr = await listening.promise;
   const host = addr.hostname === "0.0.0.0" ? "localhost" : addr.hostname;
+  const url = new URL(`http://${host.includes(":") ? `[${host}]` : host}:${addr.port}`);
   const instanceId = quickChat.state.presence.instanceId;
-  log.info("server.listening", { instance_id: instanceId, database: quickChat.state.db.kind, port: addr.port });
+  log.info("server.listening", {
+    instance_id: instanceId,
+    database: quickChat.state.db.kind,
+    port: addr.port,
+    url: url.href,
+  });
 
   let stopping: Promise<void> | null = null;
   return {
-    url: new URL(`http://${host.includes(":") ? `[${host}]` : host}:${addr.port}`),
+    url,
     state: quickChat.state,
     shutdown: () =>
       stopping ??= (async () => {
@@ -157,8 +167,8 @@ if (import.meta.main) {
     console.error((error as Error).message);
     Deno.exit(1);
   }
+  // Its `server.listening` line says where: every line on stdout is one JSON object.
   const server = await start(config);
-  console.log(`Quick Chat is listening on ${server.url.href}`);
   const stop = async () => {
     await server.shutdown();
     Deno.exit(0);

@@ -3,9 +3,9 @@ import { Batcher } from "./batcher.ts";
 
 Deno.test("batcher - calls within the window become one call, each caller gets its result", async () => {
   const calls: number[][] = [];
-  const squares = new Batcher(async (items: number[]) => {
+  const squares = new Batcher((items: number[]) => {
     calls.push(items);
-    return items.map((n) => n * n);
+    return Promise.resolve(items.map((n) => n * n));
   }, 5);
   const results = await Promise.all([1, 2, 3].map((n) => squares.add(n)));
   assert.deepEqual(results, [1, 4, 9]);
@@ -14,10 +14,11 @@ Deno.test("batcher - calls within the window become one call, each caller gets i
 
 Deno.test("batcher - a failed batch fails its callers, and the next batch runs", async () => {
   let fail = true;
-  const batcher = new Batcher(async (items: string[]) => {
-    if (fail) throw new Error("database down");
-    return items.map((item) => item.toUpperCase());
-  }, 1);
+  const batcher = new Batcher(
+    (items: string[]) =>
+      fail ? Promise.reject(new Error("database down")) : Promise.resolve(items.map((item) => item.toUpperCase())),
+    1,
+  );
   const failed = await Promise.allSettled([batcher.add("a"), batcher.add("b")]);
   assert.deepEqual(failed.map((result) => result.status), ["rejected", "rejected"]);
   fail = false;

@@ -16,9 +16,9 @@ import { z } from "zod";
 /** A user id: a UUID, compared in lower case. */
 export const UserId = z.uuid({ error: "must be a UUID" }).transform((id) => id.toLowerCase());
 
-// Control characters (C0, DEL, C1) and the bidi overrides that can disguise a name.
+/** Characters a display name may not hold: controls (C0, DEL, C1) and the bidi overrides that can disguise it. */
 // deno-lint-ignore no-control-regex
-const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+export const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** Longest display name, in characters, after trimming. */
 export const NAME_MAX = 32;

@@ -14,6 +14,8 @@ export interface State {
   presence: Presence;
   chat: Chat;
   metrics: Metrics;
+  /** The body of `GET /openapi.json`, built once at start-up for this configuration. */
+  openapi: string;
 }
 
 /** Typed `define` helpers for Quick Chat's routes. */

@@ -1,3 +1,4 @@
+import type { HealthResponse } from "../lib/server_schemas.ts";
 import { define } from "../lib/state.ts";
 
 /** How long the database may take to answer before it counts as down. */
@@ -12,11 +13,12 @@ export const handler = define.handlers({
       new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS)),
     ]);
     clearTimeout(timer);
-    return Response.json({
+    const body: HealthResponse = {
       status: answers ? "ok" : "degraded",
       database: { kind: db.kind, ok: answers },
       instance_id: presence.instanceId,
       users_online: presence.feed.size,
-    }, { status: answers ? 200 : 503, headers: { "cache-control": "no-store" } });
+    };
+    return Response.json(body, { status: answers ? 200 : 503, headers: { "cache-control": "no-store" } });
   },
 });

@@ -2,6 +2,7 @@ import { HttpError } from "fresh";
 import { presentedToken } from "../../lib/identity.ts";
 import { readJsonBody } from "../../lib/json_body.ts";
 import { LogoutBody } from "../../lib/protocol.ts";
+import type { LogoutResponse } from "../../lib/server_schemas.ts";
 import { define } from "../../lib/state.ts";
 
 export const handler = define.handlers({
@@ -13,6 +14,7 @@ export const handler = define.handlers({
     }
     await presence.logout(user_id);
     // The token stays valid: logging out takes the user offline, it does not give their id away.
-    return Response.json({ ok: true, user_id });
+    const body: LogoutResponse = { ok: true, user_id };
+    return Response.json(body);
   },
 });
