@@ -30,12 +30,17 @@ export async function heartbeat(db: Queryable, instanceId: string): Promise<bool
   return rows.length === 1;
 }
 
-/** Removes instances whose heartbeat is older than `ttlMs` (and their connections); returns their ids. */
-export async function reapInstances(db: Queryable, ttlMs: number): Promise<string[]> {
+/**
+ * Removes other instances whose heartbeat is older than `ttlMs` (and their
+ * connections); returns their ids. The caller never reaps itself: a round
+ * that stalled past the time-to-live says nothing about its own liveness.
+ */
+export async function reapInstances(db: Queryable, ttlMs: number, self: string): Promise<string[]> {
   const rows = await db.query<{ instance_id: string }>(
-    `DELETE FROM instances WHERE heartbeat_at < NOW() - make_interval(secs => $1::double precision / 1000)
+    `DELETE FROM instances WHERE instance_id <> $2
+     AND heartbeat_at < NOW() - make_interval(secs => $1::double precision / 1000)
      RETURNING instance_id::text AS instance_id`,
-    [ttlMs],
+    [ttlMs, self],
   );
   return rows.map((row) => row.instance_id);
 }

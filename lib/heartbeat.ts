@@ -104,7 +104,7 @@ export class Heartbeat {
   }
 
   async #reap(): Promise<void> {
-    const dead = await reapInstances(this.#db, this.#timing.instanceTtlMs);
+    const dead = await reapInstances(this.#db, this.#timing.instanceTtlMs, this.#presence.instanceId);
     if (dead.length > 0) log.info("instance.reaped", { instances: dead });
     this.#presence.forgetInstances(dead);
     this.#presence.leave(await reapIdleUsers(this.#db, this.#timing.graceMs), true);
