@@ -88,9 +88,15 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
   if (build === null) log.warn("build.missing", { hint: "run `deno task build` to enable islands" });
   const openapi = JSON.stringify(openApiDocument(config));
   const state: State = { config, db, identities, presence, chat, metrics, openapi };
+  let stopping = false;
   const app = new App<State>({ build, state: () => ({ ...state }), mapError: databaseOutage })
     // Before the static files, so that their responses get the headers too.
     .use(securityHeaders(), await staticFiles({ root: new URL("static/", root), build }))
+    // A stopping instance takes no new request: a socket opened now would attach to stopped presence.
+    .use(function refuseWhileStopping(ctx) {
+      if (stopping) throw new HttpError(503, "The server is shutting down; try again shortly", "SHUTTING_DOWN");
+      return ctx.next();
+    })
     .fsRoutes(manifest);
   if (db.kind === "pglite") {
     log.info("database.embedded", { note: "PGlite serves one process only; set DATABASE_URL to run several" });
@@ -102,8 +108,14 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
     state,
     close: () =>
       closing ??= (async () => {
-        await heartbeat.stop();
-        await presence.stop().catch((error) => log.warn("shutdown.presence_failed", { error: String(error) }));
+        stopping = true;
+        // Both begin before anything awaits: the heartbeat's timer stops and every socket is closed (1001).
+        const beat = heartbeat.stop();
+        const presenceStopped = presence.stop().catch((error) =>
+          log.warn("shutdown.presence_failed", { error: String(error) })
+        );
+        await beat;
+        await presenceStopped;
         chat.close();
         await bus.stop();
         if (!options.database) await db.close();
@@ -151,7 +163,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     state: quickChat.state,
     shutdown: () =>
       stopping ??= (async () => {
-        // Sockets close first: serving cannot finish while they are open.
+        // Sockets close first, with our reason; meanwhile new requests get 503. Serving then stops.
         await quickChat.close();
         await server.shutdown();
         log.info("server.stopped", { instance_id: instanceId });

@@ -84,6 +84,12 @@ export const HTTP_ERRORS = [
     meaning: "The database cannot be reached right now; retry shortly.",
     detail: "The database is unreachable; try again shortly",
   },
+  {
+    status: 503,
+    code: "SHUTTING_DOWN",
+    meaning: "The instance is stopping; reconnect with backoff, to another instance or to this one restarted.",
+    detail: "The server is shutting down; try again shortly",
+  },
 ] as const satisfies readonly HttpErrorDoc[];
 
 /** A code of {@link HTTP_ERRORS}. */
