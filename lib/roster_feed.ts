@@ -8,11 +8,12 @@ const FOLLOWERS_PER_INTERVAL = 500;
 /** The longest a roster change waits before it is sent. */
 const MAX_FLUSH_INTERVAL_MS = 500;
 /**
- * Users per snapshot frame in diff mode. A socket keeps write buffers as large
- * as the largest frame it sent, so bounded frames keep a big roster from
- * costing every presence socket its size in memory.
+ * Users per roster frame in diff mode, snapshots and diffs alike. A socket
+ * keeps write buffers as large as the largest frame it sent, so bounded frames
+ * keep a big roster or a join storm from costing every presence socket that
+ * size in memory.
  */
-export const SNAPSHOT_CHUNK = 100;
+export const ROSTER_CHUNK = 100;
 
 /**
  * The roster as this instance knows it, and the presence sockets that follow
@@ -24,8 +25,8 @@ export const SNAPSHOT_CHUNK = 100;
  * and gets a full snapshot once it has drained.
  *
  * In diff mode a large roster goes out as a `presence` frame with the first
- * {@link SNAPSHOT_CHUNK} users and `presence_diff` joins with the rest, right
- * after. The snapshot is kept as JSON chunks and, while users only join,
+ * {@link ROSTER_CHUNK} users and `presence_diff` joins with the rest, right
+ * after, and a large diff as several. The snapshot is kept as JSON chunks and, while users only join,
  * extended rather than rebuilt: each new follower costs a copy of the roster,
  * not a serialization of it.
  *
@@ -128,7 +129,7 @@ export class RosterFeed {
     this.#timer = undefined;
     const changes = [...this.#pending];
     this.#pending.clear();
-    const diff = changes.length > 0 ? diffFrame(changes) : null;
+    const diff = changes.length > 0 ? diffFrames(changes) : null;
     const firstSeq = changes[0]?.[1].seq ?? Infinity;
     let behind = false;
     for (const connection of this.#followers) {
@@ -143,10 +144,10 @@ export class RosterFeed {
       } else if (diff === null || seenSeq >= this.#seq) {
         continue;
       } else if (seenSeq < firstSeq) {
-        connection.send(diff);
+        for (const frame of diff) connection.send(frame);
       } else {
         // Followed after some of these changes: its snapshot already holds them.
-        connection.send(diffFrame(changes.filter(([, change]) => change.seq > seenSeq)));
+        for (const frame of diffFrames(changes.filter(([, change]) => change.seq > seenSeq))) connection.send(frame);
       }
     }
     if (behind) this.#schedule();
@@ -171,7 +172,7 @@ export class RosterFeed {
   }
 
   #append(chunks: string[], json: string): void {
-    if (chunks.length === 0 || this.#lastChunkSize === SNAPSHOT_CHUNK) {
+    if (chunks.length === 0 || this.#lastChunkSize === ROSTER_CHUNK) {
       chunks.push(json);
       this.#lastChunkSize = 1;
     } else {
@@ -181,12 +182,17 @@ export class RosterFeed {
   }
 }
 
-function diffFrame(changes: [string, { name: string | null }][]): string {
-  const joins: RosterEntry[] = [];
-  const leaves: string[] = [];
-  for (const [user_id, { name }] of changes) {
-    if (name === null) leaves.push(user_id);
-    else joins.push({ user_id, name });
+/** The changes as `presence_diff` frames of at most {@link ROSTER_CHUNK} users each. */
+function diffFrames(changes: [string, { name: string | null }][]): string[] {
+  const frames: string[] = [];
+  for (let start = 0; start < changes.length; start += ROSTER_CHUNK) {
+    const joins: RosterEntry[] = [];
+    const leaves: string[] = [];
+    for (const [user_id, { name }] of changes.slice(start, start + ROSTER_CHUNK)) {
+      if (name === null) leaves.push(user_id);
+      else joins.push({ user_id, name });
+    }
+    frames.push(JSON.stringify({ type: "presence_diff", joins, leaves }));
   }
-  return JSON.stringify({ type: "presence_diff", joins, leaves });
+  return frames;
 }

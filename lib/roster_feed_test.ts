@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Connection, ConnectionKind } from "./connection.ts";
 import { Metrics } from "./metrics.ts";
-import { RosterFeed, SNAPSHOT_CHUNK } from "./roster_feed.ts";
+import { ROSTER_CHUNK, RosterFeed } from "./roster_feed.ts";
 
 /** A socket that records what is sent, and lets a test wait for the next frame. */
 function follower(diff: boolean) {
@@ -100,7 +100,7 @@ Deno.test("roster feed - a backlogged follower skips diffs and catches up with a
 
 Deno.test("roster feed - a large roster reaches diff followers in bounded frames, whole", () => {
   const feed = new RosterFeed();
-  const count = SNAPSHOT_CHUNK * 2 + 7;
+  const count = ROSTER_CHUNK * 2 + 7;
   for (let i = 0; i < count; i++) feed.set(`u${i}`, `User ${i}`);
   const diff = follower(true);
   const full = follower(false);
@@ -111,8 +111,20 @@ Deno.test("roster feed - a large roster reaches diff followers in bounded frames
     ...(diff.frames[0].users as unknown[]),
     ...diff.frames.slice(1).flatMap((frame) => frame.joins as unknown[]),
   ];
-  assert.equal((diff.frames[0].users as unknown[]).length, SNAPSHOT_CHUNK);
+  assert.equal((diff.frames[0].users as unknown[]).length, ROSTER_CHUNK);
   assert.deepEqual(users, full.frames[0].users, "the same roster as the single frame of full mode");
   assert.equal(users.length, count);
+  feed.close();
+});
+
+Deno.test("roster feed - a large diff is split into bounded frames", async () => {
+  const feed = new RosterFeed();
+  const watcher = follower(true);
+  feed.follow(watcher.connection);
+  for (let i = 0; i < ROSTER_CHUNK + 1; i++) feed.set(`u${i}`, `User ${i}`);
+  const first = await watcher.next();
+  const second = await watcher.next();
+  assert.equal((first.joins as unknown[]).length, ROSTER_CHUNK);
+  assert.deepEqual(second.joins, [{ user_id: `u${ROSTER_CHUNK}`, name: `User ${ROSTER_CHUNK}` }]);
   feed.close();
 });
