@@ -34,11 +34,28 @@ export async function readJsonBody<Schema extends z.ZodType>(req: Request, schem
 
 async function readText(req: Request): Promise<string> {
   const tooLarge = () => new HttpError(413, `Bodies are limited to ${MAX_BODY_BYTES} bytes`, "PAYLOAD_TOO_LARGE");
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
-  if (req.body === null) return "";
+  const declared = req.headers.get("content-length");
+  if (Number(declared ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  let bytes: Uint8Array;
+  if (declared !== null) {
+    // The HTTP layer holds a body to its declared length: read it in one go.
+    bytes = new Uint8Array(await req.arrayBuffer());
+  } else {
+    bytes = await readChunked(req.body, tooLarge);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new HttpError(400, "Body is not valid UTF-8", "INVALID_PAYLOAD");
+  }
+}
+
+/** Reads a body of unknown length, refusing it as soon as it passes the limit. */
+async function readChunked(body: ReadableStream<Uint8Array> | null, tooLarge: () => HttpError): Promise<Uint8Array> {
+  if (body === null) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of req.body) {
+  for await (const chunk of body) {
     size += chunk.length;
     if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk);
@@ -49,9 +66,5 @@ async function readText(req: Request): Promise<string> {
     bytes.set(chunk, offset);
     offset += chunk.length;
   }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new HttpError(400, "Body is not valid UTF-8", "INVALID_PAYLOAD");
-  }
+  return bytes;
 }

@@ -4,9 +4,11 @@ import type { RosterEntry } from "./protocol.ts";
 /** How often, at most, a presence socket hears of roster changes. */
 export const FLUSH_INTERVAL_MS = 100;
 /** Followers per flush interval of delay: a busy server sends fewer, larger diffs. */
-const FOLLOWERS_PER_INTERVAL = 500;
+const FOLLOWERS_PER_INTERVAL = 250;
+/** Followers served per turn of the event loop during a flush. */
+const FLUSH_SLICE = 256;
 /** The longest a roster change waits before it is sent. */
-const MAX_FLUSH_INTERVAL_MS = 500;
+const MAX_FLUSH_INTERVAL_MS = 1000;
 /**
  * Users per roster frame in diff mode, snapshots and diffs alike. A socket
  * keeps write buffers as large as the largest frame it sent, so bounded frames
@@ -20,7 +22,7 @@ export const ROSTER_CHUNK = 100;
  * it. Changes are coalesced: at most one frame per socket per flush interval,
  * serialized once for all sockets, so a join storm of N users costs O(N)
  * frames per interval instead of O(N²) immediate ones. The interval grows
- * with the number of followers (100 ms per 500, up to 500 ms), so a crowded
+ * with the number of followers (100 ms per 250, up to a second), so a crowded
  * server sends fewer, larger diffs. A socket that falls behind skips diffs
  * and gets a full snapshot once it has drained.
  *
@@ -52,6 +54,9 @@ export class RosterFeed {
   /** The whole roster as one `presence` frame, for full-mode followers; `null` when stale. */
   #full: string | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The next slice of a flush in progress. */
+  #slice: ReturnType<typeof setTimeout> | undefined;
+  #flushing = false;
 
   /** Whether a user is in the roster. */
   has(userId: string): boolean {
@@ -108,6 +113,7 @@ export class RosterFeed {
   /** Stops the flush timer. */
   close(): void {
     clearTimeout(this.#timer);
+    clearTimeout(this.#slice);
     this.#timer = undefined;
   }
 
@@ -119,38 +125,58 @@ export class RosterFeed {
   }
 
   #schedule(): void {
-    if (this.#timer !== undefined) return;
+    if (this.#timer !== undefined || this.#flushing) return;
     const intervals = Math.max(1, this.#followers.size / FOLLOWERS_PER_INTERVAL);
     const delay = Math.min(MAX_FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS * intervals);
     this.#timer = setTimeout(() => this.#flush(), delay);
   }
 
+  /**
+   * Sends the changes since the last flush, {@link FLUSH_SLICE} followers per
+   * turn of the event loop, so that requests and messages are not held up
+   * behind thousands of sends. The next flush starts after this one ends.
+   */
   #flush(): void {
     this.#timer = undefined;
     const changes = [...this.#pending];
     this.#pending.clear();
+    const flushSeq = this.#seq;
     const diff = changes.length > 0 ? diffFrames(changes) : null;
     const firstSeq = changes[0]?.[1].seq ?? Infinity;
+    const followers = [...this.#followers];
     let behind = false;
-    for (const connection of this.#followers) {
-      const seenSeq = connection.seenSeq;
-      connection.seenSeq = this.#seq;
-      if (connection.backlogged) {
-        connection.stale ||= diff !== null;
-        behind ||= connection.stale;
-      } else if (connection.stale || (!connection.diff && diff !== null && seenSeq < this.#seq)) {
-        connection.stale = false;
-        this.#sendSnapshot(connection);
-      } else if (diff === null || seenSeq >= this.#seq) {
-        continue;
-      } else if (seenSeq < firstSeq) {
-        for (const frame of diff) connection.send(frame);
-      } else {
-        // Followed after some of these changes: its snapshot already holds them.
-        for (const frame of diffFrames(changes.filter(([, change]) => change.seq > seenSeq))) connection.send(frame);
+    this.#flushing = true;
+    const sendSlice = (start: number) => {
+      const end = Math.min(start + FLUSH_SLICE, followers.length);
+      for (let i = start; i < end; i++) {
+        const connection = followers[i];
+        // Gone, or up to date: followed since these changes (its snapshot holds them) and not behind.
+        if (!this.#followers.has(connection) || (!connection.stale && connection.seenSeq >= flushSeq)) continue;
+        const seenSeq = connection.seenSeq;
+        connection.seenSeq = flushSeq;
+        if (connection.backlogged) {
+          connection.stale ||= diff !== null;
+          behind ||= connection.stale;
+        } else if (connection.stale || (!connection.diff && diff !== null)) {
+          connection.stale = false;
+          this.#sendSnapshot(connection);
+        } else if (diff === null) {
+          continue;
+        } else if (seenSeq < firstSeq) {
+          for (const frame of diff) connection.send(frame);
+        } else {
+          // Followed after some of these changes: its snapshot already holds them.
+          for (const frame of diffFrames(changes.filter(([, change]) => change.seq > seenSeq))) connection.send(frame);
+        }
       }
-    }
-    if (behind) this.#schedule();
+      if (end < followers.length) {
+        this.#slice = setTimeout(() => sendSlice(end), 0);
+        return;
+      }
+      this.#flushing = false;
+      if (behind || this.#pending.size > 0) this.#schedule();
+    };
+    sendSlice(0);
   }
 
   #sendSnapshot(connection: Connection): void {

@@ -168,6 +168,14 @@ dbTest("presence - every bad register gets a 4xx with a reason, and the server s
   await expectBadRequest(server, { user_id: id, name: "bell\u0007" }, 400, /control characters/);
   await expectBadRequest(server, { user_id: id, name: "Ada" }, 415, /application\/json/, "text/plain");
   await expectBadRequest(server, { user_id: id, name: "A".repeat(10_000) }, 413, /limited to 4096 bytes/);
+  // A body of undeclared length (chunked) is cut off at the limit too.
+  const chunked = await fetch(server.http("/presence/register"), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: ReadableStream.from([new TextEncoder().encode(`{"user_id":"${id}","name":"`), new Uint8Array(8000)]),
+  });
+  assert.equal(chunked.status, 413);
+  assert.match((await chunked.json()).detail, /limited to 4096 bytes/);
   const wrongMethod = await fetch(server.http("/presence/register"));
   assert.equal(wrongMethod.status, 405);
   await wrongMethod.body?.cancel();

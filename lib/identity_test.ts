@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import type { Database } from "../db/database.ts";
+import { Identities, presentedToken, tokenCookie } from "./identity.ts";
+
+// With a secret given, the database is not consulted.
+const noDatabase = {} as Database;
+const secret = "a-test-secret-that-is-long-enough-1234";
+
+Deno.test("identity - a token proves its user id, and only its user id", async () => {
+  const identities = await Identities.create(noDatabase, secret);
+  const ada = crypto.randomUUID();
+  const bob = crypto.randomUUID();
+  const token = await identities.sign(ada);
+  assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+  assert.equal(await identities.verify(ada, token), true);
+  assert.equal(await identities.verify(bob, token), false);
+  assert.equal(await identities.verify(ada, null), false);
+  assert.equal(await identities.verify(ada, token.slice(0, -1) + (token.endsWith("A") ? "B" : "A")), false);
+  assert.equal(await identities.verify(ada, "not base64!"), false);
+});
+
+Deno.test("identity - a fresh instance with the same secret agrees, another secret does not", async () => {
+  const ada = crypto.randomUUID();
+  const token = await (await Identities.create(noDatabase, secret)).sign(ada);
+  assert.equal(await (await Identities.create(noDatabase, secret)).verify(ada, token), true, "no cache involved");
+  assert.equal(await (await Identities.create(noDatabase, `${secret}-other`)).verify(ada, token), false);
+});
+
+Deno.test("identity - the token is read from the query first, then the cookie", () => {
+  const url = new URL("http://localhost/ws/chat?me=x&token=from-query");
+  const req = new Request(url, { headers: { cookie: "a=1; qc_token=from%2Dcookie; b=2" } });
+  assert.equal(presentedToken(req, url), "from-query");
+  const bare = new URL("http://localhost/ws/chat?me=x");
+  assert.equal(
+    presentedToken(new Request(bare, { headers: { cookie: "a=1; qc_token=from%2Dcookie" } }), bare),
+    "from-cookie",
+  );
+  assert.equal(presentedToken(new Request(bare), bare), null);
+  assert.equal(tokenCookie("t", true), "qc_token=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000; Secure");
+});
