@@ -91,11 +91,11 @@ export class Chat {
       connection.sendError("INVALID_PAYLOAD", 'field "text" must not contain control characters', id);
       return;
     }
-    const timestamp = Date.now();
-    const acknowledged = id === undefined ? undefined : this.#sent.find(from, id, timestamp);
-    if (acknowledged !== undefined) {
-      // A retry of a message already delivered: acknowledge it again, deliver nothing.
-      connection.send(acknowledged);
+    const now = Date.now();
+    const firstSent = id === undefined ? undefined : this.#sent.find(from, id, now);
+    if (firstSent !== undefined) {
+      // A retry of a message already delivered: acknowledge it again, as first stamped; deliver nothing.
+      connection.send(JSON.stringify({ type: "dm", from, to, text, timestamp: firstSent, id }));
       return;
     }
     const local = this.#presence.chatSockets(to);
@@ -105,10 +105,10 @@ export class Chat {
       return;
     }
     const message: DmFrame = id === undefined
-      ? { type: "dm", from, to, text, timestamp }
-      : { type: "dm", from, to, text, timestamp, id };
+      ? { type: "dm", from, to, text, timestamp: now }
+      : { type: "dm", from, to, text, timestamp: now, id };
     const json = JSON.stringify(message);
-    if (id !== undefined) this.#sent.remember(from, id, json, timestamp);
+    if (id !== undefined) this.#sent.remember(from, id, now);
     this.#metrics.dmsRelayed++;
     this.#sendLocal(to, json, null);
     this.#sendLocal(from, json, null);
