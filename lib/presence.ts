@@ -15,6 +15,7 @@ import type { Bus, ClusterEvent } from "./bus.ts";
 import { type Connection, ConnectionKind } from "./connection.ts";
 import { log } from "./log.ts";
 import { CloseCode } from "./protocol.ts";
+import { RemoteChat } from "./remote_chat.ts";
 import { RosterFeed } from "./roster_feed.ts";
 
 /** A user with sockets on this instance, or within the grace period after them. */
@@ -47,12 +48,13 @@ const LEAVES_PER_EVENT = 100;
  *
  * Local changes are written to the database by one sync loop per user, which
  * writes the latest state and repeats when the state moved meanwhile, so
- * writes for one user never race each other.
+ * writes for one user never race each other; the writes of all users within
+ * a few milliseconds share one statement.
  *
  * @example
  * ```ts
- * await presence.register(userId, "Ada"); // online at once, leaves after the grace period without a socket
- * presence.attach(connection);            // online while the socket is open
+ * await presence.register(userId, "Ada", false); // online at once; without a socket, leaves after the grace period
+ * presence.attach(connection);                   // online while the socket is open
  * ```
  */
 export class Presence {
@@ -62,8 +64,7 @@ export class Presence {
   #bus: Bus;
   #timing: PresenceTiming;
   #users = new Map<string, LocalUser>();
-  /** Chat sockets on other instances: user id → instance ids. */
-  #remoteChat = new Map<string, Set<string>>();
+  #remoteChat = new RemoteChat();
   /** When each user last changed through an event, so a reconcile does not undo a newer event. */
   #changedAt = new Map<string, number>();
   #stopping = false;
@@ -147,8 +148,7 @@ export class Presence {
 
   /** The other instances where the user has a chat socket. */
   remoteChatInstances(userId: string): ReadonlySet<string> | undefined {
-    // A single instance has no remote chat sockets: skip hashing the id.
-    return this.#remoteChat.size === 0 ? undefined : this.#remoteChat.get(userId);
+    return this.#remoteChat.instancesOf(userId);
   }
 
   /** How many chat and presence sockets are open on this instance. */
@@ -183,10 +183,10 @@ export class Presence {
         this.#loggedOut(event.u);
         break;
       case "chat":
-        this.#setRemoteChat(event.u, from, event.c);
+        this.#remoteChat.set(event.u, from, event.c);
         break;
       case "gone":
-        for (const instanceId of event.i) this.#forgetInstance(instanceId);
+        for (const instanceId of event.i) this.#remoteChat.forgetInstance(instanceId);
         break;
     }
   }
@@ -214,7 +214,7 @@ export class Presence {
 
   /** Drops the chat sockets of instances that died. */
   forgetInstances(instanceIds: string[]): void {
-    for (const instanceId of instanceIds) this.#forgetInstance(instanceId);
+    for (const instanceId of instanceIds) this.#remoteChat.forgetInstance(instanceId);
     if (instanceIds.length > 0) this.#bus.publish({ t: "gone", i: instanceIds });
   }
 
@@ -252,8 +252,7 @@ export class Presence {
     const gone = [...this.feed.userIds()].filter((userId) => !seen.has(userId) && !fresh(userId));
     this.leave(gone, false);
     if (this.#bus.enabled) {
-      this.#remoteChat.clear();
-      for (const { user_id, instance_id } of chat) this.#setRemoteChat(user_id, instance_id, true);
+      this.#remoteChat.replace(chat);
     }
     for (const [userId, at] of this.#changedAt) if (at < startedAt - 60_000) this.#changedAt.delete(userId);
   }
@@ -304,20 +303,6 @@ export class Presence {
       user.grace = undefined;
       this.#sync(userId);
     }, this.#timing.graceMs + 50);
-  }
-
-  #setRemoteChat(userId: string, instanceId: string, open: boolean): void {
-    let instances = this.#remoteChat.get(userId);
-    if (open) {
-      if (!instances) this.#remoteChat.set(userId, instances = new Set());
-      instances.add(instanceId);
-    } else if (instances?.delete(instanceId) && instances.size === 0) {
-      this.#remoteChat.delete(userId);
-    }
-  }
-
-  #forgetInstance(instanceId: string): void {
-    for (const userId of [...this.#remoteChat.keys()]) this.#setRemoteChat(userId, instanceId, false);
   }
 
   /** Writes a user's local state to the database, one write at a time. */
