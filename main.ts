@@ -89,7 +89,7 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
   const openapi = JSON.stringify(openApiDocument(config));
   const state: State = { config, db, identities, presence, chat, metrics, openapi };
   let stopping = false;
-  const app = new App<State>({ build, state: () => ({ ...state }), mapError: databaseOutage })
+  const app = new App<State>({ build, state: () => ({ ...state }), mapError: databaseOutage, reportError })
     // Before the static files, so that their responses get the headers too.
     .use(securityHeaders(), await staticFiles({ root: new URL("static/", root), build }))
     // A stopping instance takes no new request: a socket opened now would attach to stopped presence.
@@ -124,6 +124,15 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
 }
 
 /** An unreachable database is an outage to report (503), not a bug. */
+/** Logs a request that failed unexpectedly; the path only, as a query may carry a token. */
+function reportError(error: unknown, req: Request): void {
+  log.error("http.error", {
+    method: req.method,
+    path: new URL(req.url).pathname,
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
+}
+
 function databaseOutage(error: unknown): HttpError | undefined {
   if (!isDatabaseUnavailable(error)) return undefined;
   return new HttpError(503, "The database is unreachable; try again shortly", "DATABASE_UNAVAILABLE");

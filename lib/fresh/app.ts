@@ -33,6 +33,8 @@ export interface AppOptions<State> {
   state?: () => State;
   /** Turns an error that is not an `HttpError` into one, e.g. an outage into a 503; `undefined` means 500. */
   mapError?: (error: unknown) => HttpError | undefined;
+  /** Reports an error that became a 500, or an error page that failed to render; `console.error` by default. */
+  reportError?: (error: unknown, req: Request) => void;
 }
 
 interface Route<State> {
@@ -201,14 +203,15 @@ export class App<State = unknown> {
   #errorResponse(error: unknown, ctx: Context<State>): Response {
     const mapped = error instanceof HttpError ? error : this.#options.mapError?.(error);
     const httpError = mapped ?? new HttpError(500);
-    if (mapped === undefined) console.error(error);
+    const report = this.#options.reportError ?? ((error) => console.error(error));
+    if (mapped === undefined) report(error, ctx.req);
     const wantsPage = ctx.req.method === "GET" && (ctx.req.headers.get("accept") ?? "").includes("text/html");
     const page = httpError.status === 404 ? this.#errorPages.notFound : this.#errorPages.error;
     if (wantsPage && page) {
       try {
         return this.#render(ctx, page, httpError, { status: httpError.status, headers: httpError.headers });
       } catch (renderError) {
-        console.error(renderError);
+        report(renderError, ctx.req);
       }
     }
     const headers = new Headers(httpError.headers);

@@ -182,6 +182,33 @@ Deno.test("app - mapError turns a known failure into its status", async () => {
   assert.deepEqual(await response.json(), { error: "SERVICE_UNAVAILABLE", detail: "Try later" });
 });
 
+Deno.test("app - reportError hears of the failures that became a 500, not of the mapped ones", async () => {
+  const reported: string[] = [];
+  const app = new App<TestState>({
+    state: () => ({ trail: [] }),
+    mapError: (error) => error instanceof Deno.errors.ConnectionRefused ? new HttpError(503, "Try later") : undefined,
+    reportError: (error, req) => reported.push(`${new URL(req.url).pathname}: ${(error as Error).message}`),
+  }).fsRoutes({
+    routes: {
+      "./routes/down.ts": {
+        handler: () => {
+          throw new Deno.errors.ConnectionRefused("db");
+        },
+      },
+      "./routes/bug.ts": {
+        handler: () => {
+          throw new TypeError("oops");
+        },
+      },
+    },
+    islands: {},
+  });
+  const handle = app.handler();
+  assert.equal((await handle(new Request("http://localhost/down"), info)).status, 503);
+  assert.equal((await handle(new Request("http://localhost/bug?token=secret"), info)).status, 500);
+  assert.deepEqual(reported, ["/bug: oops"]);
+});
+
 Deno.test("app - unknown paths get the _404 page for browsers and JSON otherwise", async () => {
   const page = await request("/no/such/page", { headers: { accept: "text/html" } });
   assert.equal(page.status, 404);
