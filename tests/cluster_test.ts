@@ -121,6 +121,13 @@ clusterTest("cluster - the roster is shared and DMs cross instances both ways wi
   assert.equal((await bobTab2.next((f) => f.id === "reply")).to, ada.userId, "echo on the sender's other instance");
   bobChat.send({ type: "typing", to: ada.userId, state: "start" });
   assert.equal((await adaChat.next((f) => f.type === "typing")).from, bob.userId);
+  // A burst crosses in order and whole: line breaks and long multi-byte texts included.
+  const texts = Array.from({ length: 30 }, (_, i) => i % 10 === 3 ? "é".repeat(2000) : `line ${i}\nand more`);
+  texts.forEach((text, i) => adaChat.send({ type: "dm", to: bob.userId, text, id: `burst-${i}` }));
+  const arrived = await Promise.all(texts.map((_, i) => bobChat.next((f) => f.id === `burst-${i}`)));
+  assert.deepEqual(arrived.map((f) => f.text), texts);
+  const burstOrder = bobChat.all("dm").map((f) => f.id).filter((id) => String(id).startsWith("burst-"));
+  assert.deepEqual(burstOrder, texts.map((_, i) => `burst-${i}`));
   await Promise.all([adaWatch, bobWatch, adaChat, bobChat, bobTab2].map((s) => s.close()));
 });
 
