@@ -47,6 +47,8 @@ export interface BenchOptions {
   warmupS: number;
   /** How long DMs may still arrive after sending stops before they count as lost. */
   drainMs: number;
+  /** How long memory readings wait for the server to give back what it only needed for a while. */
+  restMs: number;
   verbose: boolean;
 }
 
@@ -68,6 +70,7 @@ export const USAGE = `Usage: deno task bench [flags]
   --connect-concurrency=N  users connecting at once (default 32)
   --warmup=S               seconds of unmeasured DMs before each open loop (default 1)
   --drain=S                seconds to wait for late DMs before counting them lost (default 5)
+  --rest=S                 seconds a memory reading waits for the server to give memory back (default 45; --quick: 10)
   --verbose                echo the servers' output
   --help                   this text`;
 
@@ -91,6 +94,7 @@ export function parseOptions(args: string[], envDatabaseUrl?: string): BenchOpti
       "connect-concurrency": { type: "string" },
       warmup: { type: "string" },
       drain: { type: "string" },
+      rest: { type: "string" },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -117,6 +121,7 @@ export function parseOptions(args: string[], envDatabaseUrl?: string): BenchOpti
     connectConcurrency: count("connect-concurrency", values["connect-concurrency"], 32),
     warmupS: positive("warmup", values.warmup, 1),
     drainMs: positive("drain", values.drain, 5) * 1000,
+    restMs: positive("rest", values.rest, quick ? 10 : 45) * 1000,
     verbose: values.verbose,
   };
 }

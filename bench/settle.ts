@@ -75,3 +75,59 @@ export function steadyRssKiB(pid: number, options: SettleOptions = {}): Promise<
   }, everyMs);
   return promise;
 }
+
+/** How {@link restingRssKiB} watches. */
+export interface RestOptions {
+  /** The longest it watches; the garbage collector's idle work usually comes within 30 s. */
+  windowMs: number;
+  /** Sampling period. */
+  everyMs?: number;
+}
+
+/** How long memory must stay level after it was given back: the reducer's collections come seconds apart. */
+const LEVEL_MS = 10_000;
+
+/** A resident-memory reading once the process had time to give back what it no longer uses. */
+export interface RestingRss {
+  kib: number;
+  /** True when it was seen to give memory back (and then stay level), false when the window ran out first. */
+  released: boolean;
+}
+
+/**
+ * Whether a series of RSS readings shows memory given back and then level:
+ * the latest at least 5% below the first, and the last `levelCount` within
+ * 1% (or 256 KiB) of each other.
+ */
+export function hasReleased(readings: readonly number[], levelCount: number): boolean {
+  if (readings.length < levelCount + 1) return false;
+  const last = readings.slice(-levelCount);
+  const band = Math.max(...last) - Math.min(...last);
+  const latest = last[last.length - 1];
+  return latest <= readings[0] * 0.95 && band <= Math.max(256, latest * 0.01);
+}
+
+/**
+ * Reads a process's RSS once it had the chance to give back memory it only
+ * needed for a while. A garbage-collected runtime keeps its young generation
+ * and freed heap pages after a burst, and returns them when it has been idle
+ * long enough for its memory reducer to run (V8: some 10–30 s, in a few
+ * collections). This watches until memory was given back and then stayed
+ * level for 10 s, or `windowMs` passed.
+ */
+export function restingRssKiB(pid: number, options: RestOptions): Promise<RestingRss> {
+  const { windowMs, everyMs = 250 } = options;
+  const levelCount = Math.ceil(LEVEL_MS / everyMs);
+  const readings = [rssKiB(pid)];
+  const started = performance.now();
+  const { promise, resolve } = Promise.withResolvers<RestingRss>();
+  const timer = setInterval(() => {
+    readings.push(rssKiB(pid));
+    const released = hasReleased(readings, levelCount);
+    if (released || performance.now() - started >= windowMs) {
+      clearInterval(timer);
+      resolve({ kib: readings[readings.length - 1], released });
+    }
+  }, everyMs);
+  return promise;
+}

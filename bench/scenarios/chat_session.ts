@@ -14,19 +14,30 @@
 import { log } from "../log.ts";
 import type { BenchOptions } from "../options.ts";
 import { ServerProcess, type Target } from "../server_process.ts";
-import { steadyRssKiB, waitForQuiet } from "../settle.ts";
+import { restingRssKiB, steadyRssKiB, waitForQuiet } from "../settle.ts";
 import { type ConnectTimes, UserPool } from "../user_pool.ts";
 import { type ClosedLoopResult, runClosedLoop } from "./closed_loop.ts";
 import { type OpenLoopResult, runWarmOpenLoop } from "./open_loop.ts";
 
-/** Server memory before and after the users connected. */
+/**
+ * Server memory before and after the users connected: on arrival (once the
+ * RSS stopped moving) and at rest (once the runtime had the chance to give
+ * back the garbage and young generation the arrival left behind).
+ */
 export interface MemoryResult {
   users: number;
   sockets: number;
+  /** Idle after start, at rest. */
   idleKiB: number;
+  /** With the users connected, as soon as the RSS stopped moving. */
+  arrivalKiB: number;
+  /** With the users connected, at rest. */
   connectedKiB: number;
-  /** False when a reading was still moving at its deadline. */
+  /** False when the arrival reading was still moving at its deadline. */
   steady: boolean;
+  /** Whether the server was seen to give memory back before each resting reading (idle, connected). */
+  released: [boolean, boolean];
+  arrivalPerSocketKiB: number;
   perUserKiB: number;
   perSocketKiB: number;
 }
@@ -57,7 +68,9 @@ export async function runChatSession(
   let pool: UserPool | undefined;
   try {
     log(`${target}: started (pid ${server.pid})`);
-    const idle = selected.has("memory") ? await steadyRssKiB(server.pid) : undefined;
+    const rest = { windowMs: options.restMs };
+    if (selected.has("memory")) log(`${target}: waiting up to ${options.restMs / 1000} s for memory at rest`);
+    const idle = selected.has("memory") ? await restingRssKiB(server.pid, rest) : undefined;
     log(`${target}: connecting ${options.users} users`);
     pool = await UserPool.connect({
       count: options.users,
@@ -74,14 +87,19 @@ export async function runChatSession(
       generatorRssKiB: Math.round(Deno.memoryUsage().rss / 1024),
     };
     if (idle !== undefined) {
-      const connected = await steadyRssKiB(server.pid);
+      const arrival = await steadyRssKiB(server.pid);
+      log(`${target}: waiting up to ${options.restMs / 1000} s for memory at rest`);
+      const connected = await restingRssKiB(server.pid, rest);
       const delta = connected.kib - idle.kib;
       result.memory = {
         users: pool.size,
         sockets: pool.socketCount,
         idleKiB: idle.kib,
+        arrivalKiB: arrival.kib,
         connectedKiB: connected.kib,
-        steady: idle.steady && connected.steady,
+        steady: arrival.steady,
+        released: [idle.released, connected.released],
+        arrivalPerSocketKiB: (arrival.kib - idle.kib) / pool.socketCount,
         perUserKiB: delta / pool.size,
         perSocketKiB: delta / pool.socketCount,
       };
