@@ -30,15 +30,15 @@ export function originAllowed(origin: string | null, url: URL, allowed: string[]
  *
  * @example
  * ```ts
- * return await upgradeForUser(ctx, "me", ConnectionKind.Chat, handlers);
+ * return upgradeForUser(ctx, "me", ConnectionKind.Chat, handlers);
  * ```
  */
-export async function upgradeForUser(
+export function upgradeForUser(
   ctx: Context<State>,
   param: string,
   kind: ConnectionKind,
   handlers: SocketHandlers,
-): Promise<Response> {
+): Response {
   const { req, url, state } = ctx;
   if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
     throw new HttpError(426, "This endpoint speaks WebSocket only", undefined, { upgrade: "websocket" });
@@ -49,7 +49,7 @@ export async function upgradeForUser(
   const parsed = UserId.safeParse(url.searchParams.get(param));
   if (!parsed.success) throw new HttpError(400, `Query parameter "${param}" must be a UUID`, "INVALID_PAYLOAD");
   const userId = parsed.data;
-  const authorized = await state.identities.verify(userId, presentedToken(req, url));
+  const authorized = state.identities.verify(userId, presentedToken(req, url));
   const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: state.config.limits.idleTimeoutSec });
   const connection = new Connection(socket, userId, kind, state.config.limits, state.metrics);
   socket.onopen = () => {

@@ -9,11 +9,11 @@ export const handler = define.handlers({
   async POST(ctx) {
     const { identities, presence } = ctx.state;
     const { user_id, name } = await readJsonBody(ctx.req, RegisterBody);
-    const proven = await identities.verify(user_id, presentedToken(ctx.req, ctx.url));
+    const proven = identities.verify(user_id, presentedToken(ctx.req, ctx.url));
     if (!await presence.register(user_id, name, proven)) {
       throw new HttpError(401, "This user id is taken; present its token to use it", "UNAUTHORIZED");
     }
-    const token = await identities.sign(user_id);
+    const token = identities.sign(user_id);
     const body: RegisterResponse = { ok: true, user_id, name, token };
     return Response.json(body, { headers: { "set-cookie": tokenCookie(token, isSecure(ctx.req, ctx.url)) } });
   },
