@@ -29,8 +29,9 @@ const schema = z.object({
   PRESENCE_GRACE_MS: int(0, 5000).default(3000),
   HEARTBEAT_MS: int(100, 60_000).default(5000),
   INSTANCE_TTL_MS: int(300, 120_000).default(15_000),
-  // 2,600 characters keep a cross-instance notification under PostgreSQL's 8,000-byte payload limit.
-  MESSAGE_MAX_CHARS: int(1, 2600).default(2000),
+  // The longest DM frame must fit one cross-instance notification (under 8,000 bytes): 2,550 units of 3 bytes,
+  // plus a 64-unit id of 3 bytes each, plus the frame's fields.
+  MESSAGE_MAX_CHARS: int(1, 2550).default(2000),
   FRAME_MAX_BYTES: int(256, 1_048_576).default(16_384),
   RATE_LIMIT_PER_SEC: int(1, 1_000_000).default(20),
   RATE_LIMIT_BURST: int(1, 1_000_000).default(40),

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { DRIVER_ENV_VARS, ENV_VARS, loadConfig } from "./fresh.config.ts";
+import { NOTIFY_PAYLOAD_MAX_BYTES } from "./lib/bus.ts";
+import { type DmFrame, MessageId } from "./lib/protocol.ts";
 
 Deno.test("config - defaults serve on port 8000 on the embedded database with the documented limits", () => {
   const config = loadConfig({});
@@ -48,4 +50,20 @@ Deno.test("config - a bad value stops start-up naming the variable", () => {
   assert.throws(() => loadConfig({ PRESENCE_GRACE_MS: "60000" }), /PRESENCE_GRACE_MS/);
   assert.throws(() => loadConfig({ ALLOWED_ORIGINS: "not a url" }), /ALLOWED_ORIGINS/);
   assert.throws(() => loadConfig({ SESSION_SECRET: "short" }), /SESSION_SECRET: must be at least 32 characters/);
+});
+
+Deno.test("config - the longest DM allowed still fits one cross-instance notification", () => {
+  const { messageMaxChars } = loadConfig({ MESSAGE_MAX_CHARS: "2550" }).limits;
+  assert.throws(() => loadConfig({ MESSAGE_MAX_CHARS: "2551" }), /MESSAGE_MAX_CHARS/);
+  // Three bytes per unit is the most UTF-8 takes (a pair of surrogates takes four for two units).
+  const widest = "€";
+  const frame: DmFrame = {
+    type: "dm",
+    from: crypto.randomUUID(),
+    to: crypto.randomUUID(),
+    text: widest.repeat(messageMaxChars),
+    timestamp: 9_999_999_999_999,
+    id: widest.repeat(MessageId.maxLength!),
+  };
+  assert.ok(new TextEncoder().encode(JSON.stringify(frame)).length <= NOTIFY_PAYLOAD_MAX_BYTES);
 });

@@ -8,7 +8,7 @@ const PRESENCE_CHANNEL = "quick_chat_presence";
  * PostgreSQL refuses a notification payload of 8,000 bytes or more. Frames
  * are measured in UTF-16 units, each at most 3 bytes in UTF-8.
  */
-const PAYLOAD_MAX_BYTES = 7_999;
+export const NOTIFY_PAYLOAD_MAX_BYTES = 7_999;
 
 /** Frames waiting for one instance while the link is down; older ones are dropped beyond this. */
 const OUTBOX_MAX_FRAMES = 4_096;
@@ -117,7 +117,7 @@ export class Bus {
       let bytes = 0;
       for (const frame of outbox.frames) {
         const size = frame.length * 3 + 1;
-        if (count > 0 && bytes + size > PAYLOAD_MAX_BYTES) break;
+        if (count > 0 && bytes + size > NOTIFY_PAYLOAD_MAX_BYTES) break;
         bytes += size;
         count++;
       }
