@@ -1,5 +1,5 @@
 import type { Limits } from "../fresh.config.ts";
-import type { Bus } from "./bus.ts";
+import { type Bus, NOTIFY_PAYLOAD_MAX_BYTES } from "./bus.ts";
 import type { Connection } from "./connection.ts";
 import type { Presence } from "./presence.ts";
 import { SentLog } from "./sent_log.ts";
@@ -12,6 +12,10 @@ import type { DmFrame, ReadFrame, TypingFrame } from "./protocol.ts";
 const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 type Relayed = TypingFrame | ReadFrame;
+
+/** A frame this long in UTF-16 units may pass the notification limit in UTF-8 (up to 3 bytes per unit). */
+const NOTIFY_SAFE_UNITS = Math.floor(NOTIFY_PAYLOAD_MAX_BYTES / 3);
+const encoder = new TextEncoder();
 
 /**
  * Direct messages between users: validation, the seed's errors, echo to all
@@ -108,6 +112,15 @@ export class Chat {
       ? { type: "dm", from, to, text, timestamp: now }
       : { type: "dm", from, to, text, timestamp: now, id };
     const json = JSON.stringify(message);
+    // The same bound wherever the peer is, so that whether a DM goes through never depends on the instance.
+    if (json.length > NOTIFY_SAFE_UNITS && encoder.encode(json).length > NOTIFY_PAYLOAD_MAX_BYTES) {
+      connection.sendError(
+        "MESSAGE_TOO_LARGE",
+        `Messages are limited to ${NOTIFY_PAYLOAD_MAX_BYTES} bytes encoded`,
+        id,
+      );
+      return;
+    }
     if (id !== undefined) this.#sent.remember(from, id, now);
     this.#metrics.dmsRelayed++;
     this.#sendLocal(to, json, null);

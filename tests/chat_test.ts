@@ -109,6 +109,20 @@ dbTest("chat - an over-long text is refused, an over-large frame closes the sock
   await bobSocket.close();
 });
 
+dbTest("chat - a dm too large to cross instances is refused on every instance alike", async (server) => {
+  const [, adaSocket, bob, bobSocket] = await pair(server);
+  // At the longest text allowed, an id of escaped control characters takes the frame past 7,999 bytes.
+  const text = "€".repeat(2550);
+  adaSocket.send({ type: "dm", to: bob.userId, text, id: "\u0001".repeat(64) });
+  const refused = await adaSocket.next(isType("error"));
+  assert.equal(refused.code, "MESSAGE_TOO_LARGE");
+  assert.equal(refused.id, "\u0001".repeat(64));
+  adaSocket.send({ type: "dm", to: bob.userId, text, id: "fits" });
+  assert.equal((await bobSocket.next(isType("dm"))).id, "fits");
+  assert.equal(bobSocket.all("dm").length, 1);
+  await bobSocket.close();
+}, { MESSAGE_MAX_CHARS: "2550" });
+
 dbTest("chat - frames over the rate limit are refused, and sustained abuse closes with 1008", async (server) => {
   const [, adaSocket, bob, bobSocket] = await pair(server);
   for (let i = 0; i < 8; i++) adaSocket.send({ type: "dm", to: bob.userId, text: `burst ${i}` });
