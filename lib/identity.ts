@@ -59,7 +59,13 @@ export function presentedToken(req: Request, url: URL): string | null {
   if (fromQuery) return fromQuery;
   for (const part of (req.headers.get("cookie") ?? "").split(";")) {
     const [name, ...value] = part.trim().split("=");
-    if (name === TOKEN_COOKIE) return decodeURIComponent(value.join("="));
+    if (name !== TOKEN_COOKIE) continue;
+    try {
+      return decodeURIComponent(value.join("="));
+    } catch {
+      // A malformed escape is no token at all.
+      return null;
+    }
   }
   return null;
 }

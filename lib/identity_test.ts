@@ -36,5 +36,6 @@ Deno.test("identity - the token is read from the query first, then the cookie", 
     "from-cookie",
   );
   assert.equal(presentedToken(new Request(bare), bare), null);
+  assert.equal(presentedToken(new Request(bare, { headers: { cookie: "qc_token=%E0%A4%A" } }), bare), null);
   assert.equal(tokenCookie("t", true), "qc_token=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000; Secure");
 });

@@ -50,7 +50,7 @@ export function upgradeForUser(
   if (!parsed.success) throw new HttpError(400, `Query parameter "${param}" must be a UUID`, "INVALID_PAYLOAD");
   const userId = parsed.data;
   const authorized = state.identities.verify(userId, presentedToken(req, url));
-  const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: state.config.limits.idleTimeoutSec });
+  const { socket, response } = upgrade(req, state.config.limits.idleTimeoutSec);
   const connection = new Connection(socket, userId, kind, state.config.limits, state.metrics);
   socket.onopen = () => {
     if (!authorized) {
@@ -68,4 +68,13 @@ export function upgradeForUser(
     }
   };
   return response;
+}
+
+/** Upgrades a request, refusing a malformed handshake (no key, no `Connection: upgrade`) with 400. */
+function upgrade(req: Request, idleTimeout: number): { socket: WebSocket; response: Response } {
+  try {
+    return Deno.upgradeWebSocket(req, { idleTimeout });
+  } catch (error) {
+    throw new HttpError(400, `Not a valid WebSocket handshake: ${(error as Error).message}`, "INVALID_PAYLOAD");
+  }
 }

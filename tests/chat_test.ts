@@ -184,7 +184,7 @@ dbTest("chat - typing and read events reach the peer and never come back as erro
   await Promise.all([adaSocket.close(), bobSocket.close(), bobTab2.close()]);
 });
 
-dbTest("chat - a socket with a bad or missing user id is refused with 400", async (server) => {
+dbTest("chat - a socket with a bad or missing user id or a broken handshake is refused with 400", async (server) => {
   for (const query of ["", "?me=", "?me=not-a-uuid"]) {
     const response = await fetch(server.http(`/ws/chat${query}`), {
       headers: {
@@ -200,6 +200,20 @@ dbTest("chat - a socket with a bad or missing user id is refused with 400", asyn
   const plain = await fetch(server.http("/ws/chat?me=" + crypto.randomUUID()));
   assert.equal(plain.status, 426);
   await plain.body?.cancel();
+  // A broken handshake (no key) or a token cookie that is not even an escape is the client's fault: 400, 401.
+  const me = crypto.randomUUID();
+  const keyless = await fetch(server.http(`/ws/chat?me=${me}`), {
+    headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-version": "13" },
+  });
+  assert.equal(keyless.status, 400);
+  assert.match((await keyless.json()).detail, /Not a valid WebSocket handshake/);
+  const badCookie = await fetch(server.http("/presence/logout"), {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie: "qc_token=%" },
+    body: JSON.stringify({ user_id: me }),
+  });
+  assert.equal(badCookie.status, 401);
+  await badCookie.body?.cancel();
 });
 
 dbTest("chat - 1,000 malformed frames each get INVALID_PAYLOAD and the server stays healthy", async (server) => {
