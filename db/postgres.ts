@@ -24,30 +24,37 @@ export function openPostgres(url: string): Database {
   const pool = queryable(sql);
   return {
     kind: "postgres",
-    async query<Row>(text: string, params?: unknown[]) {
-      // Pooled connections may have died since their last use (a restart, a terminated backend)
-      // and the pool learns it only as each one fails: the app's statements are idempotent, so a
-      // few retries, spaced out, reach a fresh connection instead of failing the request.
-      for (const pause of RETRY_PAUSES_MS) {
-        try {
-          return await pool.query<Row>(text, params);
-        } catch (error) {
-          if (!isDatabaseUnavailable(error)) throw error;
-          await new Promise((resolve) => setTimeout(resolve, pause));
-        }
-      }
-      return await pool.query<Row>(text, params);
-    },
+    query: <Row>(text: string, params?: unknown[]) => retrying(() => pool.query<Row>(text, params)),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => sql.begin((tx) => fn(queryable(tx))) as Promise<T>,
     async listen(channel, onNotify, onListen) {
       const { unlisten } = await sql.listen(channel, onNotify, onListen);
       return unlisten;
     },
     async notify(channel, payload) {
-      await sql.notify(channel, payload);
+      await retrying(() => sql.notify(channel, payload));
     },
     close: () => sql.end({ timeout: 2 }),
   };
+}
+
+/**
+ * Runs a statement, again after a pause when it met a dead connection.
+ * Pooled connections may have died since their last use (a restart, a
+ * terminated backend) and the pool learns it only as each one fails: the
+ * app's statements are idempotent, so a few retries, spaced out, reach a
+ * fresh connection instead of failing the request. (A notification whose
+ * connection died after sending it may arrive twice; DMs carry ids for that.)
+ */
+async function retrying<T>(run: () => Promise<T>): Promise<T> {
+  for (const pause of RETRY_PAUSES_MS) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+  return await run();
 }
 
 /**

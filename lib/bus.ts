@@ -13,11 +13,16 @@ export const NOTIFY_PAYLOAD_MAX_BYTES = 7_999;
 /** Frames waiting for one instance while the link is down; older ones are dropped beyond this. */
 const OUTBOX_MAX_FRAMES = 4_096;
 
+/** A notification not sent within this long counts as failed, so one stuck connection cannot hold up the rest. */
+const NOTIFY_TIMEOUT_MS = 5_000;
+
 /** Chat frames on their way to one instance. */
 interface Outbox {
   frames: string[];
   /** Whether a notification to the instance is in flight. */
   sending: boolean;
+  /** Frames dropped from the front since the outbox filled up. */
+  dropped: number;
 }
 
 /** A presence change announced to the other instances. */
@@ -82,9 +87,14 @@ export class Bus {
         if (message.i !== this.#instanceId) handlers.event(message.e, message.i);
       }, onListen),
       await this.#db.listen(channelOf(this.#instanceId), (payload) => {
-        // JSON text holds no raw line break: each line is one frame.
-        if (!payload.includes("\n")) return handlers.frame(payload);
-        for (const json of payload.split("\n")) handlers.frame(json);
+        // JSON text holds no raw line break: each line is one frame, delivered on its own.
+        for (const json of payload.includes("\n") ? payload.split("\n") : [payload]) {
+          try {
+            handlers.frame(json);
+          } catch (error) {
+            log.warn("bus.frame_failed", { error: String(error) });
+          }
+        }
       }, onListen),
     );
   }
@@ -100,12 +110,9 @@ export class Bus {
   /** Routes a chat frame (JSON text) to another instance. */
   sendTo(instanceId: string, json: string): void {
     let outbox = this.#outboxes.get(instanceId);
-    if (outbox === undefined) this.#outboxes.set(instanceId, outbox = { frames: [], sending: false });
+    if (outbox === undefined) this.#outboxes.set(instanceId, outbox = { frames: [], sending: false, dropped: 0 });
     outbox.frames.push(json);
-    if (outbox.frames.length > OUTBOX_MAX_FRAMES) {
-      const dropped = outbox.frames.splice(0, outbox.frames.length - OUTBOX_MAX_FRAMES).length;
-      log.warn("bus.frames_dropped", { instance_id: instanceId, frames: dropped });
-    }
+    if (outbox.frames.length > OUTBOX_MAX_FRAMES) outbox.dropped += outbox.frames.splice(0, 1).length;
     if (!outbox.sending) this.#drain(instanceId, outbox);
   }
 
@@ -123,11 +130,13 @@ export class Bus {
       }
       const payload = count === 1 ? outbox.frames.shift()! : outbox.frames.splice(0, count).join("\n");
       try {
-        await this.#db.notify(channelOf(instanceId), payload);
+        await withTimeout(this.#db.notify(channelOf(instanceId), payload), NOTIFY_TIMEOUT_MS);
       } catch (error) {
         log.warn("bus.send_failed", { instance_id: instanceId, frames: count, error: String(error) });
       }
     }
+    // One line for the whole episode rather than one per frame.
+    if (outbox.dropped > 0) log.warn("bus.frames_dropped", { instance_id: instanceId, frames: outbox.dropped });
     outbox.sending = false;
     // An instance that went away leaves no outbox behind.
     this.#outboxes.delete(instanceId);
@@ -137,6 +146,19 @@ export class Bus {
   async stop(): Promise<void> {
     await Promise.allSettled(this.#unlisten.map((unlisten) => unlisten()));
     this.#unlisten = [];
+  }
+}
+
+/** Settles like `promise`, or rejects once `ms` passed without it settling. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
