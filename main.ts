@@ -12,7 +12,7 @@ import { Bus } from "./lib/bus.ts";
 import { Chat } from "./lib/chat.ts";
 import { Heartbeat } from "./lib/heartbeat.ts";
 import { Identities } from "./lib/identity.ts";
-import { log, setLogLevel } from "./lib/log.ts";
+import { log, logRequestError, setLogLevel } from "./lib/log.ts";
 import { Metrics } from "./lib/metrics.ts";
 import { Presence } from "./lib/presence.ts";
 import { openApiDocument } from "./lib/reference/openapi.ts";
@@ -89,7 +89,12 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
   const openapi = JSON.stringify(openApiDocument(config));
   const state: State = { config, db, identities, presence, chat, metrics, openapi };
   let stopping = false;
-  const app = new App<State>({ build, state: () => ({ ...state }), mapError: databaseOutage, reportError })
+  const app = new App<State>({
+    build,
+    state: () => ({ ...state }),
+    mapError: databaseOutage,
+    reportError: logRequestError,
+  })
     // Before the static files, so that their responses get the headers too.
     .use(securityHeaders(), await staticFiles({ root: new URL("static/", root), build }))
     // A stopping instance takes no new request: a socket opened now would attach to stopped presence.
@@ -124,15 +129,6 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
 }
 
 /** An unreachable database is an outage to report (503), not a bug. */
-/** Logs a request that failed unexpectedly; the path only, as a query may carry a token. */
-function reportError(error: unknown, req: Request): void {
-  log.error("http.error", {
-    method: req.method,
-    path: new URL(req.url).pathname,
-    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-  });
-}
-
 function databaseOutage(error: unknown): HttpError | undefined {
   if (!isDatabaseUnavailable(error)) return undefined;
   return new HttpError(503, "The database is unreachable; try again shortly", "DATABASE_UNAVAILABLE");

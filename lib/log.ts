@@ -33,3 +33,12 @@ export const log = {
   warn: (event: string, fields?: Record<string, unknown>) => write("warn", event, fields),
   error: (event: string, fields?: Record<string, unknown>) => write("error", event, fields),
 };
+
+/** Logs a request that failed unexpectedly: its method and path only, as a query may carry a token. */
+export function logRequestError(error: unknown, req: Request): void {
+  log.error("http.error", {
+    method: req.method,
+    path: new URL(req.url).pathname,
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
+}
