@@ -49,7 +49,11 @@ export function buildRows(results: BenchResults, options: BenchOptions): Row[] {
     rows.push(session("memory", "server per user, at rest", "KiB", (r) => r.memory?.perUserKiB));
     const perSocket = session("memory", "per WebSocket, at rest", "KiB", (r) => r.memory?.perSocketKiB);
     // Growth below zero means the idle reading caught a passing peak: no verdict from it.
-    rows.push(judge(perSocket, "≤ 30 KiB", (v) => v <= 0 ? null : v <= 30));
+    const judged = judge(perSocket, "≤ 30 KiB", (v) => v <= 0 ? null : v <= 30);
+    const memory = figures(results.sut)?.memory;
+    // Without memory seen given back, the resting reading may still hold the arrival's garbage.
+    const note = memory && !memory.released[1] ? `not seen to give memory back within ${options.restMs / 1000} s` : "";
+    rows.push(note === "" ? judged : { ...judged, note: [judged.note, note].filter(Boolean).join("; ") });
   }
   if (only.has("open_loop")) {
     const name = `open loop ${options.rate}/s`;
