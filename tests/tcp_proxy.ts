@@ -7,6 +7,8 @@ export class TcpProxy {
   #target: { hostname: string; port: number };
   #listener: Deno.Listener | null = null;
   #connections = new Set<Deno.Conn>();
+  /** Counts cuts, so that a connection accepted before a cut and joined after it is dropped too. */
+  #cuts = 0;
 
   constructor(port: number, target: { hostname: string; port: number }) {
     this.port = port;
@@ -29,6 +31,7 @@ export class TcpProxy {
 
   /** Refuses new connections and drops every open one, like a network outage. */
   cut(): void {
+    this.#cuts++;
     this.#listener?.close();
     this.#listener = null;
     for (const conn of this.#connections) {
@@ -50,14 +53,25 @@ export class TcpProxy {
   }
 
   async #forward(client: Deno.Conn): Promise<void> {
+    const cuts = this.#cuts;
+    this.#connections.add(client);
     let upstream: Deno.Conn;
     try {
       upstream = await Deno.connect(this.#target);
     } catch {
-      client.close();
+      this.#connections.delete(client);
+      try {
+        client.close();
+      } catch {
+        // Closed by cut() already.
+      }
       return;
     }
-    this.#connections.add(client);
+    if (cuts !== this.#cuts) {
+      // Cut while connecting upstream: this connection belongs to the time before the outage.
+      upstream.close();
+      return;
+    }
     this.#connections.add(upstream);
     const pipe = (from: Deno.Conn, to: Deno.Conn) => from.readable.pipeTo(to.writable).catch(() => {});
     await Promise.all([pipe(client, upstream), pipe(upstream, client)]);
