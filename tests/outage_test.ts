@@ -93,6 +93,8 @@ Deno.test({
     // Sockets already open keep working: delivery needs no database.
     adaChat.send({ type: "dm", to: bob.user_id, text: "still here", id: "during" });
     assert.equal((await bobChat.next((f) => f.id === "during")).text, "still here");
+    // The heartbeat notices too, before the database comes back.
+    await spawned.nextLine(/database\.unreachable/);
 
     proxy.open();
     await eventually(async () => await status(server.url, "/health") === 200, "health recovers");
