@@ -29,6 +29,8 @@ interface LocalUser {
   syncing: boolean;
   /** The local state changed while a sync was writing. */
   dirty: boolean;
+  /** Logged out since its last socket or register here: its row must go, whatever a write in flight put back. */
+  loggedOut: boolean;
 }
 
 /**
@@ -99,6 +101,7 @@ export class Presence {
     if (await registerOnline(this.#db, userId, name, proven) === null) return false;
     this.#join(userId, name, true);
     const user = this.#local(userId);
+    user.loggedOut = false;
     if (user.chat.size + user.presence.size === 0) this.#startGrace(userId, user);
     return true;
   }
@@ -119,6 +122,7 @@ export class Presence {
   /** Counts an open socket; a presence socket starts following the roster. */
   attach(connection: Connection): void {
     const user = this.#local(connection.userId);
+    user.loggedOut = false;
     clearTimeout(user.grace);
     user.grace = undefined;
     if (connection.kind === ConnectionKind.Chat) {
@@ -274,7 +278,15 @@ export class Presence {
   #local(userId: string): LocalUser {
     let user = this.#users.get(userId);
     if (!user) {
-      user = { chat: new Set(), presence: new Set(), grace: undefined, recorded: null, syncing: false, dirty: false };
+      user = {
+        chat: new Set(),
+        presence: new Set(),
+        grace: undefined,
+        recorded: null,
+        syncing: false,
+        dirty: false,
+        loggedOut: false,
+      };
       this.#users.set(userId, user);
     }
     return user;
@@ -288,9 +300,17 @@ export class Presence {
   #loggedOut(userId: string): void {
     const user = this.#users.get(userId);
     if (user) {
-      for (const connection of [...user.chat, ...user.presence]) {
-        connection.close(CloseCode.PolicyViolation, "LOGGED_OUT");
-      }
+      // Forgotten now, not as each close arrives: a sync between two closes would see a socket left and
+      // put the user back online.
+      const sockets = [...user.chat, ...user.presence];
+      for (const connection of user.presence) this.feed.unfollow(connection);
+      user.chat.clear();
+      user.presence.clear();
+      clearTimeout(user.grace);
+      user.grace = undefined;
+      user.loggedOut = true;
+      for (const connection of sockets) connection.close(CloseCode.PolicyViolation, "LOGGED_OUT");
+      this.#sync(userId);
     }
     this.#changedAt.set(userId, Date.now());
     this.feed.delete(userId);
@@ -337,6 +357,11 @@ export class Presence {
         const wasChat = user.recorded?.chat ?? false;
         const joined = await this.#connects.add({ userId, chat, name });
         user.recorded = { chat };
+        // Sockets gone meanwhile (a logout): the next round records that instead.
+        if (user.chat.size + user.presence.size === 0) {
+          user.dirty = true;
+          return;
+        }
         if (joined || !this.feed.has(userId)) this.#join(userId, name, true);
         if (chat !== wasChat) this.#bus.publish({ t: "chat", u: userId, c: chat });
       }
@@ -344,6 +369,8 @@ export class Presence {
     }
     if (user.grace !== undefined) return;
     const left = await this.#disconnects.add(userId);
+    // A connect in flight at the logout may have written the row back.
+    if (user.loggedOut) await removeOnline(this.#db, userId);
     if (user.recorded?.chat) this.#bus.publish({ t: "chat", u: userId, c: false });
     user.recorded = null;
     if (user.chat.size + user.presence.size > 0 || user.grace !== undefined) {
