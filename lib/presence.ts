@@ -31,6 +31,8 @@ interface LocalUser {
   dirty: boolean;
   /** Logged out since its last socket or register here: its row must go, whatever a write in flight put back. */
   loggedOut: boolean;
+  /** The last disconnect kept the row (too recent, or sockets elsewhere) and one more look was scheduled. */
+  rechecked: boolean;
 }
 
 /**
@@ -102,6 +104,7 @@ export class Presence {
     this.#join(userId, name, true);
     const user = this.#local(userId);
     user.loggedOut = false;
+    user.rechecked = false;
     if (user.chat.size + user.presence.size === 0) this.#startGrace(userId, user);
     return true;
   }
@@ -123,6 +126,7 @@ export class Presence {
   attach(connection: Connection): void {
     const user = this.#local(connection.userId);
     user.loggedOut = false;
+    user.rechecked = false;
     clearTimeout(user.grace);
     user.grace = undefined;
     if (connection.kind === ConnectionKind.Chat) {
@@ -286,6 +290,7 @@ export class Presence {
         syncing: false,
         dirty: false,
         loggedOut: false,
+        rechecked: false,
       };
       this.#users.set(userId, user);
     }
@@ -375,6 +380,12 @@ export class Presence {
     user.recorded = null;
     if (user.chat.size + user.presence.size > 0 || user.grace !== undefined) {
       user.dirty = true;
+      return;
+    }
+    if (!left && !user.rechecked) {
+      // A connect that landed late may have refreshed the row within the grace period: look once more after it.
+      user.rechecked = true;
+      this.#startGrace(userId, user);
       return;
     }
     this.#users.delete(userId);
