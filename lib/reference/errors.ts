@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { CloseCode, type ErrorCode } from "../protocol.ts";
+import { CloseCode, ERROR_CODES, type ErrorCode } from "../protocol.ts";
 
 /** A refusal of an HTTP request, sent as `{"error": code, "detail": "…"}` with `status`. */
 export interface HttpErrorDoc {
@@ -118,15 +118,8 @@ export type SocketName = "chat" | "presence";
 
 /** The socket endpoints' frame error codes. */
 export const SOCKET_ERRORS: Record<SocketName, readonly ErrorCode[]> = {
-  chat: [
-    "SELF_CHAT_BLOCKED",
-    "PEER_OFFLINE",
-    "INVALID_PAYLOAD",
-    "MESSAGE_TOO_LARGE",
-    "RATE_LIMITED",
-    "UNAUTHORIZED",
-    "TOO_MANY_CONNECTIONS",
-  ],
+  // A chat socket may answer with any of them.
+  chat: ERROR_CODES,
   presence: ["INVALID_PAYLOAD", "MESSAGE_TOO_LARGE", "RATE_LIMITED", "UNAUTHORIZED", "TOO_MANY_CONNECTIONS"],
 };
 
