@@ -1,33 +1,16 @@
 import assert from "node:assert/strict";
-import { Connection, ConnectionKind } from "./connection.ts";
-import { Metrics } from "./metrics.ts";
+import { recordingConnection } from "../tests/recording_connection.ts";
+import { ConnectionKind } from "./connection.ts";
 import { ROSTER_CHUNK, RosterFeed } from "./roster_feed.ts";
 
-/** A socket that records what is sent, and lets a test wait for the next frame. */
+/** A presence follower whose frames are recorded, taken one by one after the snapshot. */
 function follower(diff: boolean) {
-  const frames: Record<string, unknown>[] = [];
-  let wake: (() => void) | null = null;
-  const socket = {
-    readyState: WebSocket.OPEN,
-    bufferedAmount: 0,
-    send(text: string) {
-      frames.push(JSON.parse(text));
-      wake?.();
-    },
-  };
-  const limits = { ratePerSec: 10, rateBurst: 10, sendBufferMaxBytes: 1 << 20 };
-  const connection = new Connection(
-    socket as unknown as WebSocket,
-    crypto.randomUUID(),
-    ConnectionKind.Presence,
-    limits,
-    new Metrics(),
-  );
+  const { connection, frames, socket, nextSend } = recordingConnection(crypto.randomUUID(), ConnectionKind.Presence);
   connection.diff = diff;
   // Frames are taken in order; the snapshot that `follow` sends is the first.
   let taken = 1;
   const next = async () => {
-    while (frames.length <= taken) await new Promise<void>((resolve) => wake = resolve);
+    while (frames.length <= taken) await nextSend();
     return frames[taken++];
   };
   return { connection, frames, socket, next };

@@ -7,41 +7,26 @@ import assert from "node:assert/strict";
 import type { Database } from "../db/database.ts";
 import { registerInstance } from "../db/instances.ts";
 import { Bus } from "../lib/bus.ts";
-import { Connection, ConnectionKind } from "../lib/connection.ts";
-import { Metrics } from "../lib/metrics.ts";
+import { ConnectionKind } from "../lib/connection.ts";
 import { Presence } from "../lib/presence.ts";
 import { DATABASE_KINDS, freshDatabase } from "./harness.ts";
+import { recordingConnection } from "./recording_connection.ts";
 
-/** A connection whose socket records the frames sent to it. */
+/** A recording connection, and a wait for a frame matching `predicate` that fails after 5 s. */
 function socketOf(userId: string, kind: ConnectionKind) {
-  const frames: Record<string, unknown>[] = [];
-  let wake: (() => void) | null = null;
-  const socket = {
-    readyState: WebSocket.OPEN,
-    bufferedAmount: 0,
-    send(text: string) {
-      frames.push(JSON.parse(text));
-      wake?.();
-    },
-    close() {},
-  };
-  const limits = { ratePerSec: 10, rateBurst: 10, sendBufferMaxBytes: 1 << 20 };
-  const connection = new Connection(socket as unknown as WebSocket, userId, kind, limits, new Metrics());
-  connection.diff = true;
-  /** Resolves once a frame matching `predicate` has arrived; fails after 5 s without one. */
+  const recorded = recordingConnection(userId, kind);
+  recorded.connection.diff = true;
   const seen = async (predicate: (frame: Record<string, unknown>) => boolean, what: string) => {
-    const deadline = setTimeout(() => wake?.(), 5_000);
-    const started = Date.now();
-    try {
-      while (!frames.some(predicate)) {
-        assert.ok(Date.now() - started < 5_000, `${what} within 5 s`);
-        await new Promise<void>((resolve) => wake = resolve);
-      }
-    } finally {
-      clearTimeout(deadline);
+    const deadline = Date.now() + 5_000;
+    while (!recorded.frames.some(predicate)) {
+      const left = deadline - Date.now();
+      assert.ok(left > 0, `${what} within 5 s`);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([recorded.nextSend(), new Promise((resolve) => timer = setTimeout(resolve, left))]);
+      clearTimeout(timer);
     }
   };
-  return { connection, frames, seen };
+  return { ...recorded, seen };
 }
 
 /** Polls the database until `check` holds: its writes have no event to wait for. */
