@@ -112,7 +112,10 @@ export class Bus {
     let outbox = this.#outboxes.get(instanceId);
     if (outbox === undefined) this.#outboxes.set(instanceId, outbox = { frames: [], sending: false, dropped: 0 });
     outbox.frames.push(json);
-    if (outbox.frames.length > OUTBOX_MAX_FRAMES) outbox.dropped += outbox.frames.splice(0, 1).length;
+    if (outbox.frames.length > OUTBOX_MAX_FRAMES) {
+      outbox.frames.shift();
+      outbox.dropped++;
+    }
     if (!outbox.sending) this.#drain(instanceId, outbox);
   }
 

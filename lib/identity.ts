@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { Database } from "../db/database.ts";
 import { sharedSecret } from "../db/identities.ts";
 
@@ -78,9 +78,5 @@ export function tokenCookie(token: string, secure: boolean): string {
 }
 
 function randomSecret(): string {
-  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return randomBytes(32).toString("base64url");
 }
