@@ -20,20 +20,25 @@ import { type BenchOptions, parseOptions, USAGE } from "./options.ts";
 import { formatReport, writeResults } from "./report.ts";
 import { buildRows } from "./report_rows.ts";
 import type { BenchResults, Outcome } from "./results.ts";
-import { runChatSession, SESSION_SCENARIOS } from "./scenarios/chat_session.ts";
+import { SESSION_SCENARIOS } from "./scenarios/chat_session.ts";
 import { runCrossInstance } from "./scenarios/cross_instance.ts";
 import { runJoinStorm } from "./scenarios/join_storm.ts";
 import { machineBusyShare } from "./proc.ts";
 import { stopAllServers } from "./server_process.ts";
+import { runChatSessionApart } from "./session_process.ts";
 
-/** Runs the selected scenarios and returns what they measured. */
-export async function runBench(options: BenchOptions): Promise<BenchResults> {
+/**
+ * Runs the selected scenarios and returns what they measured. `args` are the
+ * flags `options` came from: each chat session runs in a generator process
+ * of its own, which parses them again.
+ */
+export async function runBench(options: BenchOptions, args: string[]): Promise<BenchResults> {
   const results: BenchResults = {};
   const only = options.only;
   if (SESSION_SCENARIOS.some((name) => only.has(name))) {
-    results.sut = await attempt(() => runChatSession(options.target, options, only));
+    results.sut = await attempt(() => runChatSessionApart(options.target, args));
     if (options.target === "quickchat") {
-      results.baseline = await attempt(() => runChatSession("relay", options, only));
+      results.baseline = await attempt(() => runChatSessionApart("relay", args));
     }
   }
   const quickChatOnly = options.target === "relay" ? "the relay keeps no roster" : undefined;
@@ -110,7 +115,7 @@ async function main(): Promise<number> {
 
   const startedAt = new Date();
   const load = { busyAtStart: await machineBusyShare(), loadAtStart: Deno.loadavg() };
-  const results = await runBench(options);
+  const results = await runBench(options, Deno.args);
   // Described after the run, which installs the relay whose version it names.
   const environment = await describeEnvironment(load);
   const rows = buildRows(results, options);
