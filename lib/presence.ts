@@ -1,45 +1,14 @@
 import type { Database } from "../db/database.ts";
 import { identityName } from "../db/identities.ts";
-import {
-  connectAll,
-  type ConnectedUser,
-  disconnectAll,
-  remoteChatLocations,
-  removeInstance,
-  replaceConnections,
-} from "../db/instances.ts";
+import { remoteChatLocations, removeInstance, replaceConnections } from "../db/instances.ts";
 import { listOnline, registerOnline, removeIdleAmong, removeOnline, upsertOnline } from "../db/roster.ts";
 import type { PresenceTiming } from "../fresh.config.ts";
-import { Batcher } from "./batcher.ts";
 import type { Bus, ClusterEvent } from "./bus.ts";
 import { type Connection, ConnectionKind } from "./connection.ts";
-import { log } from "./log.ts";
 import { CloseCode } from "./protocol.ts";
 import { RemoteChat } from "./remote_chat.ts";
 import { RosterFeed } from "./roster_feed.ts";
-
-/** A user with sockets on this instance, or within the grace period after them. */
-interface LocalUser {
-  chat: Set<Connection>;
-  presence: Set<Connection>;
-  /** Pending grace timer: the user stays online until it fires. */
-  grace: ReturnType<typeof setTimeout> | undefined;
-  /** What `connections` holds for the user on this instance; `null`: no row. */
-  recorded: { chat: boolean } | null;
-  syncing: boolean;
-  /** The local state changed while a sync was writing. */
-  dirty: boolean;
-  /** Logged out since its last socket or register here: its row must go, whatever a write in flight put back. */
-  loggedOut: boolean;
-  /** The last disconnect kept the row (too recent, or sockets elsewhere) and one more look was scheduled. */
-  rechecked: boolean;
-}
-
-/**
- * How long socket changes wait to share one statement with others: a storm of
- * joins costs a statement per window instead of one per socket.
- */
-const WRITE_WINDOW_MS = 5;
+import { type LocalUser, newLocalUser, UserSync } from "./user_sync.ts";
 
 /** Leaves per notification, keeping payloads far below PostgreSQL's 8,000 bytes. */
 const LEAVES_PER_EVENT = 100;
@@ -50,10 +19,8 @@ const LEAVES_PER_EVENT = 100;
  * here. A user is online while any socket of theirs is open on any instance,
  * or within the grace period after the last one closed or after registering.
  *
- * Local changes are written to the database by one sync loop per user, which
- * writes the latest state and repeats when the state moved meanwhile, so
- * writes for one user never race each other; the writes of all users within
- * a few milliseconds share one statement.
+ * Local changes reach the tables through a {@link UserSync}: one write at a
+ * time per user, those of many users in one statement.
  *
  * @example
  * ```ts
@@ -66,32 +33,27 @@ export class Presence {
   readonly instanceId: string;
   #db: Database;
   #bus: Bus;
-  #timing: PresenceTiming;
   #users = new Map<string, LocalUser>();
+  #writes: UserSync;
   #remoteChat = new RemoteChat();
   /** When each user last changed through an event, so a reconcile does not undo a newer event. */
   #changedAt = new Map<string, number>();
-  #stopping = false;
   /** A database write failed: the tables may disagree with memory until the next resync. */
   needsResync = false;
-
-  /** Connection writes of many users, gathered into one statement. */
-  #connects: Batcher<ConnectedUser, boolean>;
-  #disconnects: Batcher<string, boolean>;
 
   constructor(db: Database, bus: Bus, instanceId: string, timing: PresenceTiming) {
     this.#db = db;
     this.#bus = bus;
     this.instanceId = instanceId;
-    this.#timing = timing;
-    this.#connects = new Batcher(async (users) => {
-      const joined = await connectAll(db, instanceId, users);
-      return users.map((user) => joined.has(user.userId));
-    }, WRITE_WINDOW_MS);
-    this.#disconnects = new Batcher(async (userIds) => {
-      const left = new Set(await disconnectAll(db, instanceId, userIds, timing.graceMs));
-      return userIds.map((userId) => left.has(userId));
-    }, WRITE_WINDOW_MS);
+    this.#writes = new UserSync(db, instanceId, timing, {
+      feed: this.feed,
+      user: (userId) => this.#users.get(userId),
+      forget: (userId) => this.#users.delete(userId),
+      join: (userId, name) => this.#join(userId, name, true),
+      leave: (userId) => this.leave([userId], true),
+      chatChanged: (userId, chat) => this.#bus.publish({ t: "chat", u: userId, c: chat }),
+      failed: () => this.needsResync = true,
+    });
   }
 
   /**
@@ -105,7 +67,7 @@ export class Presence {
     const user = this.#local(userId);
     user.loggedOut = false;
     user.rechecked = false;
-    if (user.chat.size + user.presence.size === 0) this.#startGrace(userId, user);
+    if (user.chat.size + user.presence.size === 0) this.#writes.startGrace(userId, user);
     return true;
   }
 
@@ -135,7 +97,7 @@ export class Presence {
       user.presence.add(connection);
       this.feed.follow(connection);
     }
-    this.#sync(connection.userId);
+    this.#writes.sync(connection.userId);
   }
 
   /** Forgets a closed socket; after the last one the grace period starts. */
@@ -144,9 +106,9 @@ export class Presence {
     if (!user) return;
     if (connection.kind === ConnectionKind.Chat) user.chat.delete(connection);
     else if (user.presence.delete(connection)) this.feed.unfollow(connection);
-    if (this.#stopping) return;
-    if (user.chat.size + user.presence.size === 0) this.#startGrace(connection.userId, user);
-    else this.#sync(connection.userId);
+    if (this.#writes.stopping) return;
+    if (user.chat.size + user.presence.size === 0) this.#writes.startGrace(connection.userId, user);
+    else this.#writes.sync(connection.userId);
   }
 
   /** The user's chat sockets on this instance. */
@@ -207,7 +169,7 @@ export class Presence {
       if (user && user.chat.size + user.presence.size > 0) {
         // Still connected here: the row went away underneath us, so write it back.
         user.recorded = null;
-        this.#sync(userId);
+        this.#writes.sync(userId);
         continue;
       }
       this.#changedAt.set(userId, Date.now());
@@ -267,14 +229,13 @@ export class Presence {
 
   /** Closes every socket with 1001, removes this instance and announces the leaves. */
   async stop(): Promise<void> {
-    this.#stopping = true;
+    this.#writes.stopping = true;
     this.feed.close();
     const userIds = [...this.#users.keys()];
     for (const connection of this.connections()) connection.close(CloseCode.GoingAway, "SERVER_SHUTDOWN");
     for (const user of this.#users.values()) clearTimeout(user.grace);
     this.#users.clear();
-    // Writes already gathered go first, so that none lands after the instance is gone.
-    await Promise.allSettled([this.#connects.drain(), this.#disconnects.drain()]);
+    await this.#writes.drain();
     await removeInstance(this.#db, this.instanceId);
     this.leave(await removeIdleAmong(this.#db, userIds), true);
   }
@@ -282,16 +243,7 @@ export class Presence {
   #local(userId: string): LocalUser {
     let user = this.#users.get(userId);
     if (!user) {
-      user = {
-        chat: new Set(),
-        presence: new Set(),
-        grace: undefined,
-        recorded: null,
-        syncing: false,
-        dirty: false,
-        loggedOut: false,
-        rechecked: false,
-      };
+      user = newLocalUser();
       this.#users.set(userId, user);
     }
     return user;
@@ -315,80 +267,9 @@ export class Presence {
       user.grace = undefined;
       user.loggedOut = true;
       for (const connection of sockets) connection.close(CloseCode.PolicyViolation, "LOGGED_OUT");
-      this.#sync(userId);
+      this.#writes.sync(userId);
     }
     this.#changedAt.set(userId, Date.now());
     this.feed.delete(userId);
-  }
-
-  #startGrace(userId: string, user: LocalUser): void {
-    clearTimeout(user.grace);
-    // A little past the grace period, so the database agrees it has passed.
-    user.grace = setTimeout(() => {
-      user.grace = undefined;
-      this.#sync(userId);
-    }, this.#timing.graceMs + 50);
-  }
-
-  /** Writes a user's local state to the database, one write at a time. */
-  async #sync(userId: string): Promise<void> {
-    const user = this.#users.get(userId);
-    if (!user) return;
-    if (user.syncing) {
-      user.dirty = true;
-      return;
-    }
-    user.syncing = true;
-    try {
-      do {
-        user.dirty = false;
-        await this.#syncOnce(userId, user);
-      } while (user.dirty && !this.#stopping);
-    } catch (error) {
-      this.needsResync = true;
-      log.warn("presence.sync_failed", { error: String(error) });
-    } finally {
-      user.syncing = false;
-    }
-  }
-
-  async #syncOnce(userId: string, user: LocalUser): Promise<void> {
-    const chat = user.chat.size > 0;
-    if (user.chat.size + user.presence.size > 0) {
-      // Connected here but unknown to the tables, or missing from the roster (after a logout,
-      // say): record the connection and put the user back online.
-      if (user.recorded === null || user.recorded.chat !== chat || !this.feed.has(userId)) {
-        const name = this.feed.name(userId) ?? await identityName(this.#db, userId) ?? "Anonymous";
-        const wasChat = user.recorded?.chat ?? false;
-        const joined = await this.#connects.add({ userId, chat, name });
-        user.recorded = { chat };
-        // Sockets gone meanwhile (a logout): the next round records that instead.
-        if (user.chat.size + user.presence.size === 0) {
-          user.dirty = true;
-          return;
-        }
-        if (joined || !this.feed.has(userId)) this.#join(userId, name, true);
-        if (chat !== wasChat) this.#bus.publish({ t: "chat", u: userId, c: chat });
-      }
-      return;
-    }
-    if (user.grace !== undefined) return;
-    const left = await this.#disconnects.add(userId);
-    // A connect in flight at the logout may have written the row back.
-    if (user.loggedOut) await removeOnline(this.#db, userId);
-    if (user.recorded?.chat) this.#bus.publish({ t: "chat", u: userId, c: false });
-    user.recorded = null;
-    if (user.chat.size + user.presence.size > 0 || user.grace !== undefined) {
-      user.dirty = true;
-      return;
-    }
-    if (!left && !user.rechecked) {
-      // A connect that landed late may have refreshed the row within the grace period: look once more after it.
-      user.rechecked = true;
-      this.#startGrace(userId, user);
-      return;
-    }
-    this.#users.delete(userId);
-    if (left) this.leave([userId], true);
   }
 }
