@@ -82,19 +82,29 @@ export interface Config {
   logLevel: LogLevel;
 }
 
+/** A configuration that cannot run, with one line per bad variable. */
+export class InvalidConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
+    this.name = "InvalidConfigError";
+    this.problems = problems;
+  }
+}
+
 /**
- * Reads and validates the configuration; throws a readable error listing every
- * bad variable.
+ * Reads and validates the configuration; throws an {@link InvalidConfigError}
+ * listing every bad variable.
  */
 export function loadConfig(env: Record<string, string | undefined> = readEnv()): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
+    throw new InvalidConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
   const v = parsed.data;
   if (v.INSTANCE_TTL_MS < 2 * v.HEARTBEAT_MS) {
-    throw new Error("Invalid configuration:\n  INSTANCE_TTL_MS: must be at least twice HEARTBEAT_MS");
+    throw new InvalidConfigError(["INSTANCE_TTL_MS: must be at least twice HEARTBEAT_MS"]);
   }
   return {
     port: v.PORT,

@@ -6,7 +6,7 @@ import { App, HttpError, loadBuild, staticFiles } from "fresh";
 import type { Database } from "./db/database.ts";
 import { isDatabaseUnavailable } from "./db/errors.ts";
 import { openDatabase } from "./db/open.ts";
-import { type Config, loadConfig } from "./fresh.config.ts";
+import { type Config, InvalidConfigError, loadConfig } from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { Bus } from "./lib/bus.ts";
 import { Chat } from "./lib/chat.ts";
@@ -181,7 +181,9 @@ if (import.meta.main) {
   try {
     config = loadConfig();
   } catch (error) {
-    console.error((error as Error).message);
+    if (!(error instanceof InvalidConfigError)) throw error;
+    // One JSON line, like every other the server writes.
+    log.error("config.invalid", { problems: error.problems });
     Deno.exit(1);
   }
   // Its `server.listening` line says where: every line on stdout is one JSON object.

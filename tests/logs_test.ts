@@ -100,3 +100,23 @@ for (const kind of DATABASE_KINDS) {
     }
   });
 }
+
+Deno.test("logs - a bad configuration stops start-up with one JSON line naming each variable", async () => {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read=.", "--allow-env", "--allow-net", "main.ts"],
+    cwd: new URL("..", import.meta.url),
+    env: { PORT: "eighty", SESSION_SECRET: "short" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 1);
+  assert.equal(new TextDecoder().decode(stdout), "");
+  const lines = new TextDecoder().decode(stderr).trim().split("\n");
+  assert.equal(lines.length, 1, `one line, not ${lines.length}`);
+  const line = JSON.parse(lines[0]);
+  assert.equal(line.level, "error");
+  assert.equal(line.event, "config.invalid");
+  assert.equal(line.problems.length, 2);
+  assert.match(line.problems[0], /^PORT: /);
+  assert.match(line.problems[1], /^SESSION_SECRET: must be at least 32 characters/);
+});
