@@ -20,60 +20,41 @@ import { type BenchOptions, parseOptions, USAGE } from "./options.ts";
 import { formatReport, writeResults } from "./report.ts";
 import { buildRows } from "./report_rows.ts";
 import type { BenchResults, Outcome } from "./results.ts";
-import { SESSION_SCENARIOS } from "./scenarios/chat_session.ts";
-import { runCrossInstance } from "./scenarios/cross_instance.ts";
-import { runJoinStorm } from "./scenarios/join_storm.ts";
+import { type ChatSessionResult, SESSION_SCENARIOS } from "./scenarios/chat_session.ts";
+import type { CrossInstanceResult } from "./scenarios/cross_instance.ts";
+import type { StormResult } from "./scenarios/join_storm.ts";
 import { machineBusyShare } from "./proc.ts";
-import { stopAllServers } from "./server_process.ts";
-import { runChatSessionApart } from "./session_process.ts";
+import { runApart } from "./scenario_process.ts";
 
 /**
  * Runs the selected scenarios and returns what they measured. `args` are the
- * flags `options` came from: each chat session runs in a generator process
- * of its own, which parses them again.
+ * flags `options` came from: each group of scenarios runs in a generator
+ * process of its own, which parses them again.
  */
 export async function runBench(options: BenchOptions, args: string[]): Promise<BenchResults> {
   const results: BenchResults = {};
   const only = options.only;
   if (SESSION_SCENARIOS.some((name) => only.has(name))) {
-    results.sut = await attempt(() => runChatSessionApart(options.target, args));
+    results.sut = await attempt(() => runApart<ChatSessionResult>(`session:${options.target}`, args));
     if (options.target === "quickchat") {
-      results.baseline = await attempt(() => runChatSessionApart("relay", args));
+      results.baseline = await attempt(() => runApart<ChatSessionResult>("session:relay", args));
     }
   }
   const quickChatOnly = options.target === "relay" ? "the relay keeps no roster" : undefined;
-  const storm = (mode: "diff" | "full", users: number) =>
-    quickChatOnly !== undefined ? Promise.resolve({ skipped: quickChatOnly }) : attempt(() =>
-      runJoinStorm({
-        mode,
-        users,
-        timeoutS: options.stormTimeoutS,
-        databaseUrl: options.databaseUrl,
-        verbose: options.verbose,
-      })
-    );
-  if (only.has("storm_diff")) results.stormDiff = await storm("diff", options.users);
-  if (only.has("storm_full")) results.stormFull = await storm("full", options.stormFullUsers);
+  const storm = (group: "storm:diff" | "storm:full") =>
+    quickChatOnly !== undefined
+      ? Promise.resolve({ skipped: quickChatOnly })
+      : attempt(() => runApart<StormResult>(group, args));
+  if (only.has("storm_diff")) results.stormDiff = await storm("storm:diff");
+  if (only.has("storm_full")) results.stormFull = await storm("storm:full");
   if (only.has("cross_instance")) {
-    const databaseUrl = options.databaseUrl;
     if (quickChatOnly !== undefined) {
       results.crossInstance = { skipped: "the relay has a single instance" };
-    } else if (databaseUrl === undefined) {
+    } else if (options.databaseUrl === undefined) {
       results.crossInstance = { skipped: "needs PostgreSQL: set DATABASE_URL or pass --database-url" };
       log("cross-instance: skipped, DATABASE_URL is unset (pass --database-url=postgres://… to run it)");
     } else {
-      results.crossInstance = await attempt(() =>
-        runCrossInstance({
-          users: options.users,
-          rate: options.crossRate,
-          durationS: options.durationS,
-          databaseUrl,
-          drainMs: options.drainMs,
-          warmupS: options.warmupS,
-          connectConcurrency: options.connectConcurrency,
-          verbose: options.verbose,
-        })
-      );
+      results.crossInstance = await attempt(() => runApart<CrossInstanceResult>("cross_instance", args));
     }
   }
   return results;
@@ -106,13 +87,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const interrupted = async () => {
-    await stopAllServers();
-    Deno.exit(130);
-  };
-  Deno.addSignalListener("SIGINT", interrupted);
-  Deno.addSignalListener("SIGTERM", interrupted);
-
+  // Interrupted, this process just ends: each generator it started stops its servers when its stdin closes.
   const startedAt = new Date();
   const load = { busyAtStart: await machineBusyShare(), loadAtStart: Deno.loadavg() };
   const results = await runBench(options, Deno.args);
@@ -137,8 +112,6 @@ if (import.meta.main) {
     code = await main();
   } catch (error) {
     console.error(error);
-  } finally {
-    await stopAllServers();
   }
   Deno.exit(code);
 }
