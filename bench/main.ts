@@ -1,7 +1,8 @@
 /**
  * `deno task bench`: runs Quick Chat and the Node.js relay baseline as
- * separate processes, drives them with real WebSocket clients from this
- * process, and reports each figure beside the relay's and its target.
+ * separate processes, drives them with real WebSocket clients from a
+ * generator process per group of scenarios, and reports each figure beside
+ * the relay's and its target.
  *
  * Exits non-zero only when the harness could not measure (a server that would
  * not start, a scenario that threw); missed targets are reported, not fatal.
