@@ -61,8 +61,7 @@ export async function runJoinStorm(options: StormOptions): Promise<StormResult> 
     verbose: options.verbose,
     name: `quickchat-storm-${options.mode}`,
   });
-  const ids = Array.from({ length: options.users }, () => crypto.randomUUID());
-  const tracker = new RosterTracker(ids, options.mode);
+  const tracker = new RosterTracker(options.users, options.mode);
   const sockets: WebSocket[] = [];
   const serverCloses: Record<string, number> = {};
   const perJoin = new Samples(options.users);
@@ -73,8 +72,8 @@ export async function runJoinStorm(options: StormOptions): Promise<StormResult> 
     const deadline = started + options.timeoutS * 1000;
     for (let i = 0; i < options.users && performance.now() < deadline; i++) {
       const joinStarted = performance.now();
-      const token = await register(server.url, ids[i], `Storm${i}`);
-      const url = presenceUrl(server.url, ids[i], token, options.mode);
+      const token = await register(server.url, tracker.id(i), `Storm${i}`);
+      const url = presenceUrl(server.url, tracker.id(i), token, options.mode);
       const socket = await openSocket(url, (frame) => tracker.receive(i, frame));
       socket.onclose = (event) => serverCloses[event.code] = (serverCloses[event.code] ?? 0) + 1;
       sockets.push(socket);
