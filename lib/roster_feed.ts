@@ -15,7 +15,7 @@ const MAX_FLUSH_INTERVAL_MS = 1000;
  * keep a big roster or a join storm from costing every presence socket that
  * size in memory.
  */
-export const ROSTER_CHUNK = 100;
+export const ROSTER_CHUNK = 50;
 
 /**
  * The roster as this instance knows it, and the presence sockets that follow
