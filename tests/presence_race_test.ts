@@ -63,8 +63,8 @@ async function startPresence(kind: DatabaseKind): Promise<{ db: Database; presen
 }
 
 /** A registered user watching the roster through a presence socket. */
-async function watcher(presence: Presence, userId: string) {
-  await presence.register(userId, "Bob", false);
+async function watcher(presence: Presence, userId: string, name: string) {
+  await presence.register(userId, name, false);
   const watch = socketOf(userId, ConnectionKind.Presence);
   presence.attach(watch.connection);
   return watch;
@@ -79,7 +79,7 @@ for (const kind of DATABASE_KINDS) {
       const { db, presence } = await startPresence(kind);
       try {
         const [ada, bob, marker] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
-        const bobWatch = await watcher(presence, bob);
+        const bobWatch = await watcher(presence, bob, "Bob");
         await presence.register(ada, "Ada", false);
         const adaChat = socketOf(ada, ConnectionKind.Chat);
         const adaWatch = socketOf(ada, ConnectionKind.Presence);
@@ -120,7 +120,7 @@ for (const kind of DATABASE_KINDS) {
       const { db, presence } = await startPresence(kind);
       try {
         const [ada, bob] = [crypto.randomUUID(), crypto.randomUUID()];
-        const bobWatch = await watcher(presence, bob);
+        const bobWatch = await watcher(presence, bob, "Bob");
         await presence.register(ada, "Ada", false);
         const adaChat = socketOf(ada, ConnectionKind.Chat);
         presence.attach(adaChat.connection);
