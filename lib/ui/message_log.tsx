@@ -28,6 +28,8 @@ export function MessageLog({ store, peerId }: { store: ChatStore; peerId: string
   const messages = store.conversation.value?.messages ?? [];
   const log = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  /** Where the last scroll event left the log, to tell the reader moving up from a scroll going down. */
+  const lastTop = useRef(0);
   const [newBelow, setNewBelow] = useState(false);
   const lastMessage = messages.at(-1);
 
@@ -54,7 +56,11 @@ export function MessageLog({ store, peerId }: { store: ChatStore; peerId: string
 
   function onScroll() {
     const element = log.current!;
-    atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < AT_BOTTOM_PX;
+    if (element.scrollHeight - element.scrollTop - element.clientHeight < AT_BOTTOM_PX) atBottom.current = true;
+    // Only moving up leaves the bottom: a smooth scroll following a burst of messages passes through
+    // points far from the end on its way down.
+    else if (element.scrollTop < lastTop.current) atBottom.current = false;
+    lastTop.current = element.scrollTop;
     if (atBottom.current) setNewBelow(false);
   }
 
