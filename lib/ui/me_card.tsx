@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ChatStore } from "../chat_store.ts";
 import { Avatar } from "./avatar.tsx";
 import { PencilIcon } from "./icons.tsx";
@@ -28,7 +28,8 @@ export function MeCard({ store, nameMax }: MeCardProps) {
   const editButton = useRef<HTMLButtonElement>(null);
   const returnFocus = useRef(false);
 
-  useEffect(() => {
+  // In the same commit that shows the button again, so focus is never left on nothing in between.
+  useLayoutEffect(() => {
     if (!editing && returnFocus.current) {
       returnFocus.current = false;
       editButton.current?.focus();
