@@ -4,6 +4,13 @@ export interface Queryable {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
+/** A notification a statement sends when it commits. */
+export interface Notification {
+  channel: string;
+  /** Under 8,000 bytes. */
+  payload: string;
+}
+
 /** Called with a notification's payload. */
 export type NotificationHandler = (payload: string) => void;
 

@@ -44,6 +44,28 @@ dbOnlyTest("db - a free id is bound by its first registration; later ones need t
   assert.equal(await sharedSecret(db, "session", "second"), "first");
 });
 
+dbOnlyTest("db - a registration announces itself on commit, and a refused one does not", async (db) => {
+  const channel = `registrations_${id().replaceAll("-", "")}`;
+  const heard: string[] = [];
+  let second = () => {};
+  const secondHeard = new Promise<void>((resolve) => second = resolve);
+  const unlisten = await db.listen(channel, (payload) => {
+    heard.push(payload);
+    if (payload === "Bob joined") second();
+  });
+  try {
+    const [ada, bob] = [id(), id()];
+    assert.deepEqual(await registerOnline(db, ada, "Ada", false, { channel, payload: "Ada joined" }), { joined: true });
+    assert.equal(await registerOnline(db, ada, "Mallory", false, { channel, payload: "Mallory joined" }), null);
+    assert.deepEqual(await registerOnline(db, bob, "Bob", false, { channel, payload: "Bob joined" }), { joined: true });
+    await secondHeard;
+    // Notifications arrive in commit order, so one from the refusal would sit between these.
+    assert.deepEqual(heard, ["Ada joined", "Bob joined"]);
+  } finally {
+    await unlisten();
+  }
+});
+
 dbOnlyTest("db - users leave only without connections and after the grace period", async (db) => {
   const [a, b, c] = [id(), id(), id()];
   const instance = id();

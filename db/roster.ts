@@ -1,4 +1,4 @@
-import type { Queryable } from "./database.ts";
+import type { Notification, Queryable } from "./database.ts";
 
 /** A row of `users_online`, in the protocol's terms. */
 export interface OnlineUser {
@@ -11,12 +11,15 @@ export interface OnlineUser {
  * online (or renames them). With `proven` (they showed the id's token) the id
  * may be bound already; without, only a free id is taken. Returns whether they
  * were offline before, or `null` when the id belongs to someone else.
+ * `announce` is sent on commit when the user was put online; in the same
+ * statement it costs no round trip of its own.
  */
 export async function registerOnline(
   db: Queryable,
   userId: string,
   name: string,
   proven: boolean,
+  announce?: Notification,
 ): Promise<{ joined: boolean } | null> {
   const identity = proven
     ? `INSERT INTO identities (user_id, display_name) VALUES ($1, $2)
@@ -24,12 +27,16 @@ export async function registerOnline(
        RETURNING user_id`
     : `INSERT INTO identities (user_id, display_name) VALUES ($1, $2)
        ON CONFLICT (user_id) DO NOTHING RETURNING user_id`;
+  // Selected for each row put online, so a refused registration announces nothing.
+  const notify = announce ? ", pg_notify($3, $4)" : "";
   const rows = await db.query<{ joined: boolean }>(
-    `WITH identity AS (${identity})
-     INSERT INTO users_online (user_id, display_name, last_seen) SELECT user_id, $2, NOW() FROM identity
-     ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen = NOW()
-     RETURNING (xmax = 0) AS joined`,
-    [userId, name],
+    `WITH identity AS (${identity}), online AS (
+       INSERT INTO users_online (user_id, display_name, last_seen) SELECT user_id, $2, NOW() FROM identity
+       ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen = NOW()
+       RETURNING (xmax = 0) AS joined
+     )
+     SELECT joined${notify} FROM online`,
+    announce ? [userId, name, announce.channel, announce.payload] : [userId, name],
   );
   return rows.length === 1 ? { joined: rows[0].joined } : null;
 }

@@ -1,4 +1,4 @@
-import type { Database } from "../db/database.ts";
+import type { Database, Notification } from "../db/database.ts";
 import { log } from "./log.ts";
 
 /** Channel on which every instance announces presence changes. */
@@ -101,10 +101,20 @@ export class Bus {
 
   /** Announces a presence change to the other instances. */
   publish(event: ClusterEvent): void {
-    if (!this.enabled) return;
-    this.#db.notify(PRESENCE_CHANNEL, JSON.stringify({ i: this.#instanceId, e: event })).catch((error) =>
+    const notification = this.announcement(event);
+    if (notification === null) return;
+    this.#db.notify(notification.channel, notification.payload).catch((error) =>
       log.warn("bus.publish_failed", { error: String(error) })
     );
+  }
+
+  /**
+   * The notification that announces a presence change, for a statement to
+   * send along with the write it announces; `null` when the bus is silent.
+   */
+  announcement(event: ClusterEvent): Notification | null {
+    if (!this.enabled) return null;
+    return { channel: PRESENCE_CHANNEL, payload: JSON.stringify({ i: this.#instanceId, e: event }) };
   }
 
   /** Routes a chat frame (JSON text) to another instance. */

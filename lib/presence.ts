@@ -62,8 +62,10 @@ export class Presence {
    * after the grace period. Returns `false` when the id belongs to someone else.
    */
   async register(userId: string, name: string, proven: boolean): Promise<boolean> {
-    if (await registerOnline(this.#db, userId, name, proven) === null) return false;
-    this.#join(userId, name, true);
+    const announce = this.#bus.announcement({ t: "join", u: userId, n: name }) ?? undefined;
+    if (await registerOnline(this.#db, userId, name, proven, announce) === null) return false;
+    // The other instances heard of it from the statement.
+    this.#join(userId, name, false);
     const user = this.#local(userId);
     user.loggedOut = false;
     user.rechecked = false;
