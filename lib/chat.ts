@@ -123,7 +123,7 @@ export class Chat {
     }
     if (id !== undefined) this.#sent.remember(from, id, now);
     this.#metrics.dmsRelayed++;
-    this.#sendLocal(to, json, null);
+    for (const socket of local ?? []) socket.send(json);
     this.#sendLocal(from, json, null);
     this.#sendRemote(json, remote, this.#presence.remoteChatInstances(from));
   }
