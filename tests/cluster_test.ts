@@ -12,6 +12,8 @@ const POSTGRES_URL = Deno.env.get("DATABASE_URL");
 interface Member {
   process: ServerProcess;
   register(name: string): Promise<{ userId: string; token: string }>;
+  /** Registers an existing id again, with its token when given; resolves with the status. */
+  registerAgain(userId: string, name: string, token?: string): Promise<number>;
   chat(user: { userId: string; token: string }): Promise<TestSocket>;
   presence(user: { userId: string; token: string }): Promise<TestSocket>;
 }
@@ -22,13 +24,14 @@ function member(process: ServerProcess): Member {
     process,
     async register(name) {
       const userId = crypto.randomUUID();
-      const response = await fetch(new URL("/presence/register", process.url), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ user_id: userId, name }),
-      });
+      const response = await postRegister(process, userId, name);
       assert.equal(response.status, 200);
       return { userId, token: (await response.json()).token };
+    },
+    async registerAgain(userId, name, token) {
+      const response = await postRegister(process, userId, name, token);
+      await response.body?.cancel();
+      return response.status;
     },
     async chat(user) {
       const socket = new TestSocket(ws(`/ws/chat?me=${user.userId}&token=${user.token}`));
@@ -42,6 +45,14 @@ function member(process: ServerProcess): Member {
       return socket;
     },
   };
+}
+
+function postRegister(process: ServerProcess, userId: string, name: string, token?: string): Promise<Response> {
+  return fetch(new URL("/presence/register", process.url), {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { cookie: `qc_token=${token}` } : {}) },
+    body: JSON.stringify({ user_id: userId, name }),
+  });
 }
 
 type Diff = { type: "presence_diff"; joins: { user_id: string; name: string }[]; leaves: string[] };
@@ -130,6 +141,31 @@ clusterTest("cluster - the roster is shared and DMs cross instances both ways wi
   assert.deepEqual(burstOrder, texts.map((_, i) => `burst-${i}`));
   await Promise.all([adaWatch, bobWatch, adaChat, bobChat, bobTab2].map((s) => s.close()));
 });
+
+clusterTest(
+  "cluster - a rename reaches the other instance's roster; a refused registration reaches nobody",
+  async (a, b) => {
+    const ada = await a.register("Ada");
+    const bob = await b.register("Bob");
+    const bobWatch = await b.presence(bob);
+    await bobWatch.next(joined(ada.userId));
+    const listedAs = (name: string) => (f: Record<string, unknown>) =>
+      (f.type === "presence_diff" && (f as Diff).joins.some((j) => j.user_id === ada.userId && j.name === name)) ||
+      (f.type === "presence" && (f.users as { user_id: string; name: string }[])
+        .some((u) => u.user_id === ada.userId && u.name === name));
+
+    assert.equal(await a.registerAgain(ada.userId, "Mallory"), 401, "Ada's id without her token");
+    // Announcements arrive in commit order, so one from the refusal would come no later than Cy's join.
+    const cy = await a.register("Cy");
+    await bobWatch.next(joined(cy.userId));
+    const seen = () => [...bobWatch.all("presence_diff"), ...bobWatch.all("presence")];
+    assert.equal(seen().filter(listedAs("Mallory")).length, 0);
+
+    assert.equal(await a.registerAgain(ada.userId, "Countess Ada", ada.token), 200);
+    await bobWatch.next(listedAs("Countess Ada"));
+    await bobWatch.close();
+  },
+);
 
 clusterTest("cluster - PEER_OFFLINE means offline on every instance", async (a, b) => {
   const ada = await a.register("Ada");
