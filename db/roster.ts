@@ -11,8 +11,8 @@ export interface OnlineUser {
  * online (or renames them). With `proven` (they showed the id's token) the id
  * may be bound already; without, only a free id is taken. Returns whether they
  * were offline before, or `null` when the id belongs to someone else.
- * `announce` is sent on commit when the user was put online; in the same
- * statement it costs no round trip of its own.
+ * `announce` is sent on commit when the registration went through (a join
+ * or a rename); in the same statement it costs no round trip of its own.
  */
 export async function registerOnline(
   db: Queryable,
