@@ -175,9 +175,7 @@ export class RosterTracker {
   #set(i: number, roster: Uint8Array, id: string, present: 0 | 1): void {
     if (id.length !== ID_CHARS || !id.startsWith(this.#prefix)) return;
     const user = Number.parseInt(id.slice(PREFIX_CHARS), 16);
-    if (id.slice(PREFIX_CHARS) === user.toString(16).padStart(ID_CHARS - PREFIX_CHARS, "0")) {
-      this.#mark(i, roster, user, present);
-    }
+    if (this.id(user) === id) this.#mark(i, roster, user, present);
   }
 
   #mark(i: number, roster: Uint8Array, user: number, present: 0 | 1): void {
