@@ -97,6 +97,31 @@ async function waitForHealth(base: URL, timeoutMs = 20_000): Promise<void> {
   }
 }
 
+/**
+ * Polls `/health` over a new connection each time until `count` different
+ * instances have answered: `deno serve --parallel` starts its workers one by
+ * one, and the kernel only hands connections to those already listening.
+ */
+async function waitForInstances(base: URL, count: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const seen = new Set<string>();
+  while (seen.size < count) {
+    const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+    try {
+      const init: RequestInit & { client: Deno.HttpClient } = { client };
+      const response = await fetch(new URL("/health", base), init);
+      const body = await response.json();
+      if (response.status === 200) seen.add(body.instance_id);
+    } catch {
+      // Not listening yet.
+    } finally {
+      client.close();
+    }
+    assert.ok(Date.now() < deadline, `${base} answered from ${seen.size} of ${count} instances within ${timeoutMs} ms`);
+    if (seen.size < count) await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /** Sends DMs from `from` to `to` until one arrives: the way to tell that a recovering route works again. */
 async function deliverEventually(from: TestSocket, to: TestSocket, toId: string, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
@@ -284,7 +309,7 @@ Deno.test({
   }).spawn();
   try {
     const base = new URL(`http://127.0.0.1:${port}`);
-    await waitForHealth(base);
+    await waitForInstances(base, 2);
     const process = { url: base } as ServerProcess;
     const cluster = member(process);
     const users = [];
