@@ -26,6 +26,7 @@ import type { CrossInstanceResult } from "./scenarios/cross_instance.ts";
 import type { StormResult } from "./scenarios/join_storm.ts";
 import { machineBusyShare } from "./proc.ts";
 import { runApart } from "./scenario_process.ts";
+import { TARGET_NAMES } from "./server_process.ts";
 
 /**
  * Runs the selected scenarios and returns what they measured. `args` are the
@@ -37,11 +38,13 @@ export async function runBench(options: BenchOptions, args: string[]): Promise<B
   const only = options.only;
   if (SESSION_SCENARIOS.some((name) => only.has(name))) {
     results.sut = await attempt(() => runApart<ChatSessionResult>(`session:${options.target}`, args));
-    if (options.target === "quickchat") {
+    if (options.target !== "relay") {
       results.baseline = await attempt(() => runApart<ChatSessionResult>("session:relay", args));
     }
   }
-  const quickChatOnly = options.target === "relay" ? "the relay keeps no roster" : undefined;
+  const quickChatOnly = options.target !== "quickchat"
+    ? `the ${TARGET_NAMES[options.target]} keeps no roster`
+    : undefined;
   const storm = (group: "storm:diff" | "storm:full") =>
     quickChatOnly !== undefined
       ? Promise.resolve({ skipped: quickChatOnly })
@@ -50,7 +53,7 @@ export async function runBench(options: BenchOptions, args: string[]): Promise<B
   if (only.has("storm_full")) results.stormFull = await storm("storm:full");
   if (only.has("cross_instance")) {
     if (quickChatOnly !== undefined) {
-      results.crossInstance = { skipped: "the relay has a single instance" };
+      results.crossInstance = { skipped: `the ${TARGET_NAMES[options.target]} has a single instance` };
     } else if (options.databaseUrl === undefined) {
       results.crossInstance = { skipped: "needs PostgreSQL: set DATABASE_URL or pass --database-url" };
       log("cross-instance: skipped, DATABASE_URL is unset (pass --database-url=postgres://… to run it)");

@@ -59,7 +59,8 @@ export const USAGE = `Usage: deno task bench [flags]
   --rate=N                 open-loop DMs per second (default 5000)
   --duration=S             seconds per DM run (default 10; --quick: 2)
   --only=a,b               scenarios to run: ${SCENARIOS.join(", ")}
-  --target=T               system under test: quickchat (default, compared with the relay) or relay
+  --target=T               system under test, compared with the relay: quickchat (default) or deno-relay
+                           (the relay on Deno's own stack); relay runs the relay alone
   --database-url=URL       PostgreSQL for Quick Chat (default: $DATABASE_URL, else its embedded database);
                            cross_instance needs one
   --quick                  a smoke run: 200 users, 2 s per run
@@ -101,8 +102,8 @@ export function parseOptions(args: string[], envDatabaseUrl?: string): BenchOpti
   });
   if (values.help) return "help";
   const quick = values.quick;
-  if (values.target !== "quickchat" && values.target !== "relay") {
-    throw new Error(`Flag --target must be "quickchat" or "relay", not "${values.target}"`);
+  if (values.target !== "quickchat" && values.target !== "relay" && values.target !== "deno-relay") {
+    throw new Error(`Flag --target must be "quickchat", "deno-relay" or "relay", not "${values.target}"`);
   }
   const users = count("users", values.users, quick ? 200 : 2000);
   const databaseUrl = values["database-url"] ?? (envDatabaseUrl || undefined);

@@ -14,13 +14,14 @@ import { fileURLToPath } from "node:url";
 import type { Environment } from "./environment.ts";
 import type { BenchOptions } from "./options.ts";
 import type { Row } from "./report_rows.ts";
+import { TARGET_NAMES } from "./server_process.ts";
 
 const BUSY_WARNING = 0.2;
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 
 /** Formats the environment and the rows as a plain-text report. */
 export function formatReport(rows: Row[], environment: Environment, options: BenchOptions): string {
-  const sut = options.target === "relay" ? "relay" : "Quick Chat";
+  const sut = TARGET_NAMES[options.target];
   // The relay columns only when some row has a relay figure (a storm-only run has none).
   const hasBaseline = rows.some((row) => row.baseline !== null);
   const header = ["scenario", "metric", sut, ...(hasBaseline ? ["relay", "ratio"] : []), "target", "met", "note"];
@@ -51,7 +52,7 @@ export function formatReport(rows: Row[], environment: Environment, options: Ben
   }
   lines.push("", ...alignColumns([header, ...table]));
   if (hasBaseline) {
-    lines.push("", "ratio = Quick Chat ÷ relay: below 1 is better for times and memory, above 1 for rates.");
+    lines.push("", `ratio = ${sut} ÷ relay: below 1 is better for times and memory, above 1 for rates.`);
   }
   return lines.join("\n");
 }

@@ -25,11 +25,18 @@ import { runJoinStorm } from "./scenarios/join_storm.ts";
 import { stopAllServers } from "./server_process.ts";
 
 /** What runs in one generator process. */
-export type ScenarioGroup = "session:quickchat" | "session:relay" | "storm:diff" | "storm:full" | "cross_instance";
+export type ScenarioGroup =
+  | "session:quickchat"
+  | "session:relay"
+  | "session:deno-relay"
+  | "storm:diff"
+  | "storm:full"
+  | "cross_instance";
 
 const GROUPS: readonly ScenarioGroup[] = [
   "session:quickchat",
   "session:relay",
+  "session:deno-relay",
   "storm:diff",
   "storm:full",
   "cross_instance",
@@ -62,6 +69,8 @@ function runGroup(group: ScenarioGroup, options: BenchOptions): Promise<unknown>
       return runChatSession("quickchat", options, options.only);
     case "session:relay":
       return runChatSession("relay", options, options.only);
+    case "session:deno-relay":
+      return runChatSession("deno-relay", options, options.only);
     case "storm:diff":
     case "storm:full": {
       const mode = group === "storm:diff" ? "diff" : "full";

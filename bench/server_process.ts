@@ -14,8 +14,15 @@
  */
 import { fileURLToPath } from "node:url";
 
-/** Which server to run: Quick Chat itself or the Node.js `ws` relay baseline. */
-export type Target = "quickchat" | "relay";
+/** Which server to run: Quick Chat itself, the Node.js `ws` relay baseline, or the same relay on Deno. */
+export type Target = "quickchat" | "relay" | "deno-relay";
+
+/** How each target is named in the report. */
+export const TARGET_NAMES: Record<Target, string> = {
+  "quickchat": "Quick Chat",
+  "relay": "relay",
+  "deno-relay": "Deno relay",
+};
 
 /** How to start a server. */
 export interface ServerOptions {
@@ -63,7 +70,11 @@ export class ServerProcess {
   static async start(options: ServerOptions): Promise<ServerProcess> {
     if (options.target === "relay") await ensureBaselineInstalled();
     const port = freePort();
-    const command = options.target === "relay" ? relayCommand(port) : quickChatCommand(port, options.databaseUrl);
+    const command = options.target === "relay"
+      ? relayCommand(port)
+      : options.target === "deno-relay"
+      ? denoRelayCommand(port)
+      : quickChatCommand(port, options.databaseUrl);
     const child = command.spawn();
     const name = options.name ?? options.target;
     const server = new ServerProcess(name, new URL(`http://127.0.0.1:${port}`), child, options.verbose ?? false);
@@ -185,10 +196,8 @@ function quickChatCommand(port: number, databaseUrl: string | undefined): Deno.C
     const [name, ...value] = pair.split("=");
     env[name] = value.join("=");
   }
-  // Extra runtime flags for profiling, e.g. BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=bench/results/prof".
-  const extra = Deno.env.get("BENCH_SERVER_FLAGS")?.split(/\s+/).filter(Boolean) ?? [];
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-read=.", "--allow-env", ...extra, "main.ts"],
+    args: ["run", "--allow-net", "--allow-read=.", "--allow-env", ...extraDenoFlags(), "main.ts"],
     cwd: REPO_ROOT,
     env,
     stdin: "null",
@@ -202,6 +211,22 @@ function relayCommand(port: number): Deno.Command {
     args: ["relay.mjs"],
     cwd: BASELINE_DIR,
     env: { PORT: String(port), HOST: "127.0.0.1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+/** Extra runtime flags for the Deno servers, e.g. BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=bench/results/prof". */
+function extraDenoFlags(): string[] {
+  return Deno.env.get("BENCH_SERVER_FLAGS")?.split(/\s+/).filter(Boolean) ?? [];
+}
+
+function denoRelayCommand(port: number): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net=127.0.0.1", "--allow-env=PORT,HOST", ...extraDenoFlags(), "bench/deno_relay.ts"],
+    cwd: REPO_ROOT,
+    env: { PORT: String(port), HOST: "127.0.0.1", NO_COLOR: "1" },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
