@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { plainDm } from "./frames.ts";
+import { plainDm, writtenDm } from "./frames.ts";
 import { ClientFrame } from "./protocol.ts";
 
 const fields = {
@@ -32,4 +32,50 @@ Deno.test("frames - a well-formed dm takes the fast path", () => {
   assert.deepEqual(plainDm({ type: "dm", to, text: "hello", id: "m1" }), { type: "dm", to, text: "hello", id: "m1" });
   assert.equal(plainDm({ type: "dm", to: to.toUpperCase(), text: "hello" }), null, "left to the schema");
   assert.equal(plainDm([{ type: "dm", to, text: "x" }]), null);
+});
+
+const dmTexts = fc.oneof(
+  fc.string(),
+  fc.string({ unit: "binary" }),
+  fc.constantFrom("", " ", "\u00a0\n", "\t", 'say "hi"', "back\\slash", "\u007f", "\u2028", "\u0000", "\ud83d\ude00"),
+);
+/** Dm frames as `JSON.stringify` writes them, keys in the order clients use, sometimes with an extra key. */
+const writtenFrames = fc.record({
+  type: fc.oneof(fc.constant("dm"), fc.constantFrom("typing", "DM")),
+  to: fc.oneof(fc.uuid(), fc.uuid().map((id) => id.toUpperCase()), fc.string()),
+  text: dmTexts,
+  id: fc.oneof(fc.string({ maxLength: 70 }), fc.string({ unit: "binary", maxLength: 70 })),
+  extra: fc.jsonValue(),
+}, { requiredKeys: ["type", "to", "text"] }).map((frame) => JSON.stringify(frame));
+/** The same frames changed the ways a client other than ours might write them. */
+const rewrittenFrames = fc.tuple(writtenFrames, fc.nat(), fc.constantFrom(" ", "\n", '"', "\\", "}", ",")).map(
+  ([text, at, inserted]) => text.slice(0, at % (text.length + 1)) + inserted + text.slice(at % (text.length + 1)),
+);
+
+Deno.test("frames - a dm read from its text is the dm JSON.parse reads, or left to the parser", () => {
+  fc.assert(
+    fc.property(fc.oneof(writtenFrames, rewrittenFrames, fc.string(), fc.string({ unit: "binary" })), (data) => {
+      const direct = writtenDm(data);
+      if (direct === null) return;
+      assert.deepEqual(direct, plainDm(JSON.parse(data)), data);
+    }),
+    { numRuns: 20_000 },
+  );
+});
+
+Deno.test("frames - every dm a client writes without escapes is read without the parser", () => {
+  fc.assert(
+    fc.property(writtenFrames, (data) => {
+      const parsed = plainDm(JSON.parse(data));
+      if (parsed === null || data.includes("\\") || "extra" in JSON.parse(data)) return;
+      assert.deepEqual(writtenDm(data), parsed, data);
+    }),
+    { numRuns: 20_000 },
+  );
+  const to = crypto.randomUUID();
+  const browser = JSON.stringify({ type: "dm", to, text: "héllo 👋", id: crypto.randomUUID() });
+  assert.deepEqual(writtenDm(browser), JSON.parse(browser));
+  assert.equal(writtenDm(JSON.stringify({ type: "dm", to, text: "line\nbreak" })), null, "escaped: left to the parser");
+  assert.equal(writtenDm(JSON.stringify({ type: "dm", to, text: " \u00a0 " })), null, "blank: left to the schema");
+  assert.equal(writtenDm(`{"type":"dm","to":"${to}","text":"x","id":"a","id":"b"}`), null, "duplicate key");
 });
