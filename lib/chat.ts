@@ -124,7 +124,7 @@ export class Chat {
     if (id !== undefined) this.#sent.remember(from, id, now);
     this.#metrics.dmsRelayed++;
     for (const socket of local ?? []) socket.send(json);
-    this.#sendLocal(from, json, null);
+    for (const socket of connection.tabs) socket.send(json);
     this.#sendRemote(json, remote, this.#presence.remoteChatInstances(from));
   }
 

@@ -12,6 +12,9 @@ export const enum ConnectionKind {
 /** How long a socket may stay over its backlog bound before it is dropped as a slow reader. */
 export const SLOW_READER_GRACE_MS = 5000;
 
+/** The tabs of a connection not attached to a user. */
+const NO_TABS: ReadonlySet<Connection> = new Set();
+
 /** Sends between two reads of a socket's backlog. */
 const BACKLOG_CHECK_EVERY = 8;
 
@@ -43,6 +46,11 @@ export class Connection {
   stale = false;
   /** Presence sockets: the roster change this socket has seen up to. */
   seenSeq = 0;
+  /**
+   * Chat sockets, once attached: the chat sockets of the same user on this
+   * instance, this one included, where a DM it sends is echoed.
+   */
+  tabs: ReadonlySet<Connection> = NO_TABS;
   #maxBuffered: number;
   /** Since when the backlog has been over its bound; 0 while it is not. */
   #backloggedSince = 0;

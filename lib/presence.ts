@@ -95,6 +95,7 @@ export class Presence {
     user.grace = undefined;
     if (connection.kind === ConnectionKind.Chat) {
       user.chat.add(connection);
+      connection.tabs = user.chat;
     } else {
       user.presence.add(connection);
       this.feed.follow(connection);
