@@ -22,6 +22,7 @@ import { formatReport, writeResults } from "./report.ts";
 import { buildRows } from "./report_rows.ts";
 import type { BenchResults, Outcome } from "./results.ts";
 import { type ChatSessionResult, SESSION_SCENARIOS } from "./scenarios/chat_session.ts";
+import type { ClosedLoopRoundsResult } from "./scenarios/closed_loop_rounds.ts";
 import type { CrossInstanceResult } from "./scenarios/cross_instance.ts";
 import type { StormResult } from "./scenarios/join_storm.ts";
 import { machineBusyShare } from "./proc.ts";
@@ -41,6 +42,11 @@ export async function runBench(options: BenchOptions, args: string[]): Promise<B
     if (options.target !== "relay") {
       results.baseline = await attempt(() => runApart<ChatSessionResult>("session:relay", args));
     }
+  }
+  if (only.has("closed_loop_rounds")) {
+    results.closedLoopRounds = options.target === "relay"
+      ? { skipped: "the relay is its own baseline" }
+      : await attempt(() => runApart<ClosedLoopRoundsResult>("closed_loop_rounds", args));
   }
   const quickChatOnly = options.target !== "quickchat"
     ? `the ${TARGET_NAMES[options.target]} keeps no roster`

@@ -18,6 +18,7 @@ export const SCENARIOS = [
   "memory",
   "open_loop",
   "closed_loop",
+  "closed_loop_rounds",
   "storm_diff",
   "storm_full",
   "cross_instance",
@@ -36,6 +37,8 @@ export interface BenchOptions {
   quick: boolean;
   /** DMs in flight in the closed loop. */
   window: number;
+  /** Alternating rounds of the closed-loop comparison. */
+  rounds: number;
   stormFullUsers: number;
   /** Give a join storm up after this long. */
   stormTimeoutS: number;
@@ -65,6 +68,7 @@ export const USAGE = `Usage: deno task bench [flags]
                            cross_instance needs one
   --quick                  a smoke run: 200 users, 2 s per run
   --window=N               closed-loop DMs in flight (default 64)
+  --rounds=N               alternating rounds of closed_loop_rounds, each --duration/2 per server (default 5; --quick: 2)
   --storm-full-users=N     users in the full-mode join storm (default: --users)
   --storm-timeout=S        give a join storm up after S seconds (default 60; --quick: 20)
   --cross-rate=N           cross-instance DMs per second (default 1000)
@@ -89,6 +93,7 @@ export function parseOptions(args: string[], envDatabaseUrl?: string): BenchOpti
       "database-url": { type: "string" },
       quick: { type: "boolean", default: false },
       window: { type: "string" },
+      rounds: { type: "string" },
       "storm-full-users": { type: "string" },
       "storm-timeout": { type: "string" },
       "cross-rate": { type: "string" },
@@ -116,6 +121,7 @@ export function parseOptions(args: string[], envDatabaseUrl?: string): BenchOpti
     databaseUrl,
     quick,
     window: count("window", values.window, 64),
+    rounds: count("rounds", values.rounds, quick ? 2 : 5),
     stormFullUsers: count("storm-full-users", values["storm-full-users"], users),
     stormTimeoutS: positive("storm-timeout", values["storm-timeout"], quick ? 20 : 60),
     crossRate: positive("cross-rate", values["cross-rate"], 1000),

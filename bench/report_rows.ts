@@ -13,7 +13,9 @@
 import type { LedgerTotals } from "./dm_ledger.ts";
 import type { BenchOptions } from "./options.ts";
 import { type BenchResults, figures, type Outcome, whyMissing } from "./results.ts";
+import type { ClosedLoopRoundsResult } from "./scenarios/closed_loop_rounds.ts";
 import type { StormResult } from "./scenarios/join_storm.ts";
+import { summarize } from "./stats.ts";
 
 /** One line of the report. */
 export interface Row {
@@ -77,12 +79,18 @@ export function buildRows(results: BenchResults, options: BenchOptions): Row[] {
   if (only.has("closed_loop")) {
     const name = `closed loop ${options.window} in flight`;
     const throughput = session(name, "deliveries per second", "/s", (r) => r.closedLoop?.deliveriesPerSec);
-    rows.push(judge(throughput, "≥ relay", (v, b) => b === null ? null : v >= b));
+    // Two sessions run a minute apart, on a machine whose speed drifts; the rounds judge when they ran.
+    rows.push(
+      only.has("closed_loop_rounds")
+        ? { ...throughput, note: throughput.note || "one reading each; judged by the rounds" }
+        : judge(throughput, "≥ relay", (v, b) => b === null ? null : v >= b),
+    );
     rows.push(session(name, "delivery p99", "ms", (r) => r.closedLoop?.totals.latency.p99));
     rows.push(lossRow(name, results.sut, results.baseline, (r) => r.closedLoop?.totals));
     rows.push(session(name, "server CPU", "%", (r) => r.closedLoop?.cpu.server));
     rows.push(session(name, "generator CPU", "%", (r) => r.closedLoop?.cpu.generator));
   }
+  if (only.has("closed_loop_rounds")) rows.push(...roundsRows(results.closedLoopRounds, options));
   if (only.has("storm_diff")) rows.push(...stormRows("join storm (diff)", results.stormDiff, "≤ 10 s"));
   if (only.has("storm_full")) rows.push(...stormRows("join storm (full)", results.stormFull, ""));
   if (only.has("cross_instance")) {
@@ -142,6 +150,30 @@ function lossRow<T extends object>(
   if (totals.duplicates > 0) notes.push(`${totals.duplicates} duplicates`);
   if (totals.strays > 0) notes.push(`${totals.strays} unexpected frames`);
   return { ...row, ratio: null, target: "0", met: lost(totals) === 0, note: notes.join("; ") };
+}
+
+function roundsRows(outcome: Outcome<ClosedLoopRoundsResult> | undefined, options: BenchOptions): Row[] {
+  const name = `closed loop, ${options.rounds} rounds`;
+  const rounds = compareWith(outcome, undefined);
+  const result = figures(outcome);
+  const throughput = rounds(name, "deliveries per second, median", "/s", (r) => r.sutMedianPerSec);
+  if (result === undefined) return [throughput];
+  const ratios = result.rounds.map((round) => `×${round.ratio.toFixed(2)}`).join(" ");
+  return [
+    {
+      ...throughput,
+      baseline: result.baselineMedianPerSec,
+      ratio: result.medianRatio,
+      target: "≥ relay",
+      met: result.medianRatio >= 1,
+      note: `median of the rounds' ratios; each round: ${ratios}`,
+    },
+    { ...rounds(name, "lost (deliveries + echoes)", "", (r) => r.lost), target: "0", met: result.lost === 0 },
+    {
+      ...rounds(name, "server CPU, median", "%", (r) => summarize(r.rounds.map((round) => round.sutCpu)).p50),
+      baseline: summarize(result.rounds.map((round) => round.baselineCpu)).p50,
+    },
+  ];
 }
 
 function stormRows(scenario: string, outcome: Outcome<StormResult> | undefined, target: string): Row[] {

@@ -4,6 +4,7 @@
  * @module
  */
 import type { ChatSessionResult } from "./scenarios/chat_session.ts";
+import type { ClosedLoopRoundsResult } from "./scenarios/closed_loop_rounds.ts";
 import type { CrossInstanceResult } from "./scenarios/cross_instance.ts";
 import type { StormResult } from "./scenarios/join_storm.ts";
 
@@ -26,6 +27,8 @@ export interface BenchResults {
   sut?: Outcome<ChatSessionResult>;
   /** The relay's session, when Quick Chat is the system under test. */
   baseline?: Outcome<ChatSessionResult>;
+  /** The closed loop in alternating rounds of the system under test and the relay. */
+  closedLoopRounds?: Outcome<ClosedLoopRoundsResult>;
   stormDiff?: Outcome<StormResult>;
   stormFull?: Outcome<StormResult>;
   crossInstance?: Outcome<CrossInstanceResult>;
