@@ -47,11 +47,13 @@ export class Chat {
 
   /** Handles one frame from a chat socket; every refusal is answered and the socket stays usable. */
   receive(connection: Connection, data: unknown): void {
-    const frame = readFrame(connection, data, this.#limits.frameMaxBytes);
+    // One clock reading per frame: the rate limit's and the DM's timestamp.
+    const now = Date.now();
+    const frame = readFrame(connection, data, this.#limits.frameMaxBytes, now);
     if (frame === null) return;
     switch (frame.type) {
       case "dm":
-        this.#dm(connection, frame.to, frame.text, frame.id);
+        this.#dm(connection, frame.to, frame.text, frame.id, now);
         break;
       case "typing":
         this.#relay(connection, { type: "typing", from: connection.userId, to: frame.to, state: frame.state });
@@ -77,7 +79,7 @@ export class Chat {
     clearInterval(this.#pruner);
   }
 
-  #dm(connection: Connection, to: string, text: string, id: string | undefined): void {
+  #dm(connection: Connection, to: string, text: string, id: string | undefined, now: number): void {
     const from = connection.userId;
     if (to === from) {
       connection.sendError("SELF_CHAT_BLOCKED", "You cannot message yourself", id);
@@ -95,7 +97,6 @@ export class Chat {
       connection.sendError("INVALID_PAYLOAD", 'field "text" must not contain control characters', id);
       return;
     }
-    const now = Date.now();
     const firstSent = id === undefined ? undefined : this.#sent.find(from, id, now);
     if (firstSent !== undefined) {
       // A retry of a message already delivered: acknowledge it again, as first stamped; deliver nothing.

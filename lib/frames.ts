@@ -5,15 +5,16 @@ import { ClientFrame, CloseCode, describeIssue } from "./protocol.ts";
  * Reads one inbound frame with every guard applied in order: text only, the
  * size limit (close 1009), the connection's rate limit (`RATE_LIMITED`, close
  * 1008 when it goes on), JSON, and the protocol's schema (`INVALID_PAYLOAD`
- * naming the field). Returns the frame, or `null` once the refusal is answered.
+ * naming the field). `now` is `Date.now()` for the rate limit. Returns the
+ * frame, or `null` once the refusal is answered.
  *
  * @example
  * ```ts
- * const frame = readFrame(connection, event.data, 16_384);
+ * const frame = readFrame(connection, event.data, 16_384, Date.now());
  * if (frame?.type === "ping") connection.send('{"type":"pong"}');
  * ```
  */
-export function readFrame(connection: Connection, data: unknown, maxBytes: number): ClientFrame | null {
+export function readFrame(connection: Connection, data: unknown, maxBytes: number, now: number): ClientFrame | null {
   if (typeof data === "string" ? tooLarge(data, maxBytes) : byteLength(data) > maxBytes) {
     connection.sendError("MESSAGE_TOO_LARGE", `Frames are limited to ${maxBytes} bytes`);
     connection.close(CloseCode.MessageTooBig, "MESSAGE_TOO_LARGE");
@@ -24,7 +25,7 @@ export function readFrame(connection: Connection, data: unknown, maxBytes: numbe
     return null;
   }
   const bucket = connection.bucket;
-  if (!bucket.take()) {
+  if (!bucket.take(now)) {
     if (bucket.refusedInARow >= bucket.burst) connection.close(CloseCode.PolicyViolation, "RATE_LIMITED");
     else connection.sendError("RATE_LIMITED", `Slow down: at most ${bucket.perSecond} frames per second`);
     return null;

@@ -1,6 +1,9 @@
 /**
  * A token bucket: `burst` frames at once, refilled at `perSecond`. Each
- * connection owns one, so the check is a few arithmetic operations.
+ * connection owns one, so the check is a few arithmetic operations. Time is
+ * `Date.now()`, the clock a DM's timestamp is read from, so one reading serves
+ * both; a clock set back refills nothing until it moves forward again, and
+ * one set forward fills the bucket no further than its burst.
  *
  * @example
  * ```ts
@@ -10,7 +13,7 @@
  */
 export class TokenBucket {
   #tokens: number;
-  #refilledAt = performance.now();
+  #refilledAt = Date.now();
   /** Frames refused since the last one allowed; sustained abuse closes the socket. */
   refusedInARow = 0;
   readonly perSecond: number;
@@ -23,8 +26,8 @@ export class TokenBucket {
   }
 
   /** Takes one token; `false` when the bucket is empty. */
-  take(now = performance.now()): boolean {
-    this.#tokens = Math.min(this.burst, this.#tokens + (now - this.#refilledAt) * this.perSecond / 1000);
+  take(now = Date.now()): boolean {
+    this.#tokens = Math.min(this.burst, this.#tokens + Math.max(0, now - this.#refilledAt) * this.perSecond / 1000);
     this.#refilledAt = now;
     if (this.#tokens >= 1) {
       this.#tokens -= 1;

@@ -13,7 +13,7 @@ export const handler = define.handlers({
         presence.attach(connection);
       },
       message(connection, data) {
-        const frame = readFrame(connection, data, config.limits.frameMaxBytes);
+        const frame = readFrame(connection, data, config.limits.frameMaxBytes, Date.now());
         if (frame === null) return;
         if (frame.type === "ping") connection.send('{"type":"pong"}');
         else connection.sendError("INVALID_PAYLOAD", 'Presence sockets accept only {"type":"ping"}');
