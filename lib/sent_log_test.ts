@@ -40,3 +40,17 @@ Deno.test("sent log - fingerprints of distinct ids do not collide in practice", 
   }
   assert.equal(seen.size, ids.length);
 });
+
+Deno.test("sent log - a lookup before a sender's first message, or before a prune, hides nothing after", () => {
+  const log = new SentLog();
+  assert.equal(log.find("ada", "m1", 1000), undefined);
+  log.remember("ada", "m1", 1000);
+  assert.equal(log.find("ada", "m1", 1001), 1000, "ada's ring was made after her lookup");
+  assert.equal(log.find("bob", "m1", 1001), undefined);
+  log.prune(1000 + DEDUP_WINDOW_MS);
+  assert.equal(log.find("ada", "m1", 1000 + DEDUP_WINDOW_MS), undefined, "pruned");
+  log.remember("ada", "m2", 2000 + DEDUP_WINDOW_MS);
+  log.remember("bob", "m2", 2000 + DEDUP_WINDOW_MS);
+  assert.equal(log.find("ada", "m2", 2001 + DEDUP_WINDOW_MS), 2000 + DEDUP_WINDOW_MS, "a new ring after the prune");
+  assert.equal(log.find("ada", "m3", 2001 + DEDUP_WINDOW_MS), undefined);
+});
