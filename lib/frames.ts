@@ -78,10 +78,11 @@ export function writtenDm(data: string): ClientFrame | null {
 }
 
 /**
- * The common case, a well-formed `dm`, checked without the schema's machinery
- * (the hot path of every message). It accepts only what {@link ClientFrame}
- * accepts, with the same result — a property test holds it to that — and
- * leaves anything else, valid or not, to the schema.
+ * A well-formed `dm` that {@link writtenDm} left to the parser (keys in
+ * another order, escapes), checked without the schema's machinery. It accepts
+ * only what {@link ClientFrame} accepts, with the same result — a property
+ * test holds it to that — and leaves anything else, valid or not, to the
+ * schema.
  */
 export function plainDm(value: unknown): ClientFrame | null {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
