@@ -20,10 +20,6 @@ interface Ring {
  * timestamp — so that remembering messages creates nothing for the garbage
  * collector to copy, at thousands of messages a second.
  *
- * A DM is looked up and then, once accepted, remembered: the log keeps the
- * last sender's ring and the last id's fingerprint from the lookup, so the
- * second call finds both without hashing again.
- *
  * @example
  * ```ts
  * log.remember(from, "m1", Date.now());
@@ -32,16 +28,12 @@ interface Ring {
  */
 export class SentLog {
   #bySender = new Map<string, Ring>();
-  #lastFrom = "";
-  #lastRing: Ring | undefined;
-  #lastId = "";
-  #lastFingerprint = fingerprintOf("");
 
   /** The timestamp of a message sent with this id within the window, if there is one. */
   find(from: string, id: string, now: number): number | undefined {
-    const ring = this.#ring(from);
+    const ring = this.#bySender.get(from);
     if (ring === undefined) return undefined;
-    const fingerprint = this.#fingerprint(id);
+    const fingerprint = fingerprintOf(id);
     for (let i = 0; i < IDS_PER_SENDER; i++) {
       if (ring.ids[i] === fingerprint) return now - ring.at[i] < DEDUP_WINDOW_MS ? ring.at[i] : undefined;
     }
@@ -50,7 +42,7 @@ export class SentLog {
 
   /** Records a message's id and timestamp, replacing the sender's oldest. */
   remember(from: string, id: string, timestamp: number): void {
-    let ring = this.#ring(from);
+    let ring = this.#bySender.get(from);
     if (ring === undefined) {
       ring = {
         ids: new Float64Array(IDS_PER_SENDER),
@@ -59,9 +51,8 @@ export class SentLog {
         newest: timestamp,
       };
       this.#bySender.set(from, ring);
-      this.#lastRing = ring;
     }
-    ring.ids[ring.next] = this.#fingerprint(id);
+    ring.ids[ring.next] = fingerprintOf(id);
     ring.at[ring.next] = timestamp;
     ring.next = (ring.next + 1) % IDS_PER_SENDER;
     ring.newest = timestamp;
@@ -72,25 +63,6 @@ export class SentLog {
     for (const [from, ring] of this.#bySender) {
       if (now - ring.newest >= DEDUP_WINDOW_MS) this.#bySender.delete(from);
     }
-    this.#lastFrom = "";
-    this.#lastRing = undefined;
-  }
-
-  /** The sender's ring, from the last lookup when it was theirs. */
-  #ring(from: string): Ring | undefined {
-    if (from !== this.#lastFrom) {
-      this.#lastFrom = from;
-      this.#lastRing = this.#bySender.get(from);
-    }
-    return this.#lastRing;
-  }
-
-  #fingerprint(id: string): number {
-    if (id !== this.#lastId) {
-      this.#lastId = id;
-      this.#lastFingerprint = fingerprintOf(id);
-    }
-    return this.#lastFingerprint;
   }
 }
 
