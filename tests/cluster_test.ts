@@ -105,7 +105,7 @@ async function waitForHealth(base: URL, timeoutMs = 20_000): Promise<void> {
 async function waitForInstances(base: URL, count: number, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const seen = new Set<string>();
-  while (seen.size < count) {
+  while (true) {
     const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
     try {
       const init: RequestInit & { client: Deno.HttpClient } = { client };
@@ -117,8 +117,9 @@ async function waitForInstances(base: URL, count: number, timeoutMs = 20_000): P
     } finally {
       client.close();
     }
+    if (seen.size === count) return;
     assert.ok(Date.now() < deadline, `${base} answered from ${seen.size} of ${count} instances within ${timeoutMs} ms`);
-    if (seen.size < count) await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
