@@ -22,7 +22,8 @@ const schema = z.object({
       error: "must be a postgres:// URL that names the user (postgres://user@host/db)",
     })
     .optional(),
-  PGLITE_DIR: z.string().min(1).optional(),
+  // The start task grants access to this folder in a flag, which its shell splits at spaces.
+  PGLITE_DIR: z.string().regex(/^[^\s,]+$/, { error: "must be a folder path without spaces or commas" }).optional(),
   SESSION_SECRET: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
   ALLOWED_ORIGINS: list.pipe(z.array(origin)).optional(),
   FRONTEND_ORIGIN: origin.optional(),

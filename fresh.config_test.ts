@@ -50,6 +50,7 @@ Deno.test("config - a bad value stops start-up naming the variable", () => {
   assert.throws(() => loadConfig({ PRESENCE_GRACE_MS: "60000" }), /PRESENCE_GRACE_MS/);
   assert.throws(() => loadConfig({ ALLOWED_ORIGINS: "not a url" }), /ALLOWED_ORIGINS/);
   assert.throws(() => loadConfig({ SESSION_SECRET: "short" }), /SESSION_SECRET: must be at least 32 characters/);
+  assert.throws(() => loadConfig({ PGLITE_DIR: "my data" }), /PGLITE_DIR: must be a folder path without spaces/);
 });
 
 Deno.test("config - the longest DM allowed still fits one cross-instance notification", () => {

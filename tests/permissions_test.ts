@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
 import { DATABASE_KINDS, TEST_ENV } from "./harness.ts";
-import { taskArgs } from "./server_process.ts";
+import { ServerProcess, taskArgs } from "./server_process.ts";
 import { TcpProxy } from "./tcp_proxy.ts";
 
-async function probe(env: Record<string, string>): Promise<Record<string, string>> {
+async function probe(
+  env: Record<string, string>,
+  { writes = [] }: { writes?: string[] } = {},
+): Promise<Record<string, string>> {
   const args = await taskArgs("start", env);
   assert.ok(!args.includes("-A") && !args.includes("--allow-all"), "no blanket permission");
-  assert.ok(!args.some((arg) => /^--allow-(run|ffi|sys|write)/.test(arg)), args.join(" "));
+  assert.ok(!args.some((arg) => /^--allow-(run|ffi|sys)/.test(arg)), args.join(" "));
+  const writeFlags = args.filter((arg) => arg.startsWith("--allow-write"));
+  assert.deepEqual(writeFlags, writes.map((folder) => `--allow-write=${folder}`), "writes only where asked");
   args[args.length - 1] = "tests/fixtures/permission_probe.ts";
   const { stdout, stderr, success } = await new Deno.Command(Deno.execPath(), {
     args,
@@ -52,4 +57,51 @@ Deno.test({
     "connect to the database": "allowed",
     ...DENIED,
   });
+});
+
+Deno.test("permissions - with PGLITE_DIR, its folder is the one place the server may write", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "quick-chat-data-" });
+  try {
+    const port = String(TcpProxy.freePort());
+    const outcomes = await probe({ ...TEST_ENV, PORT: port, PGLITE_DIR: dataDir }, { writes: [dataDir] });
+    assert.deepEqual(outcomes, {
+      "read a static file": "allowed",
+      "listen on the configured port": "allowed",
+      "write in the data folder": "allowed",
+      ...DENIED,
+    });
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("permissions - the start task keeps the embedded database in PGLITE_DIR across a restart", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "quick-chat-data-" });
+  const env = { PGLITE_DIR: dataDir };
+  const userId = crypto.randomUUID();
+  const register = (server: ServerProcess, name: string) =>
+    fetch(new URL("/presence/register", server.url), {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url.origin },
+      body: JSON.stringify({ user_id: userId, name }),
+    });
+  try {
+    const first = await ServerProcess.start(env);
+    try {
+      const response = await register(first, "Ada");
+      assert.equal(response.status, 200, await response.text());
+    } finally {
+      await first.stop();
+    }
+    const second = await ServerProcess.start(env);
+    try {
+      // The id stayed bound to Ada: without her token, nobody else can take it.
+      const response = await register(second, "Mallory");
+      assert.equal(response.status, 401, await response.text());
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
 });

@@ -3,7 +3,7 @@
  * (same permission flags), for tests that stop, kill or multiply servers.
  */
 import { loadConfig } from "../fresh.config.ts";
-import { netAccess } from "../lib/net_access.ts";
+import { fileAccess, netAccess } from "../lib/net_access.ts";
 import { TEST_ENV } from "./harness.ts";
 
 const root = new URL("../", import.meta.url);
@@ -15,7 +15,8 @@ const root = new URL("../", import.meta.url);
 export async function taskArgs(task: "start" | "serve", env: Record<string, string>): Promise<string[]> {
   const tasks = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))).tasks;
   const command = (tasks[task] as string).split("&&").at(-1)!.trim()
-    .replace(/--allow-net=\$\([^)]*\)/, `--allow-net=${netAccess(loadConfig(env))}`);
+    .replace(/--allow-net=\$\([^)]*\)/, `--allow-net=${netAccess(loadConfig(env))}`)
+    .replace(/\$\([^)]*--files\)/, fileAccess(loadConfig(env)));
   return command.split(/\s+/).slice(1);
 }
 
