@@ -11,6 +11,7 @@ import {
   replaceConnections,
 } from "./instances.ts";
 import { migrate } from "./migrate.ts";
+import { openDatabase } from "./open.ts";
 import { listOnline, reapIdleUsers, registerOnline, removeIdleAmong, upsertOnline } from "./roster.ts";
 
 function dbOnlyTest(name: string, fn: (db: Awaited<ReturnType<typeof freshDatabase>>) => Promise<void>) {
@@ -117,4 +118,55 @@ dbOnlyTest("db - a dead instance's connections go with it", async (db) => {
   assert.equal(await heartbeat(db, dead), false);
   assert.equal(await heartbeat(db, alive), true);
   assert.deepEqual(await reapIdleUsers(db, 0), [user]);
+});
+
+dbOnlyTest("db - a transaction commits when its function resolves and leaves nothing when it throws", async (db) => {
+  const [kept, dropped] = [id(), id()];
+  const names = await db.transaction(async (tx) => {
+    await upsertOnline(tx, kept, "Ada");
+    return (await listOnline(tx)).map((u) => u.name);
+  });
+  assert.deepEqual(names, ["Ada"], "the transaction sees its own rows");
+  const failure = new Error("changed my mind");
+  await assert.rejects(
+    db.transaction(async (tx) => {
+      await upsertOnline(tx, dropped, "Bob");
+      throw failure;
+    }),
+    (error) => error === failure,
+  );
+  assert.deepEqual((await listOnline(db)).map((u) => u.user_id), [kept]);
+});
+
+dbOnlyTest("db - a failed statement reports PostgreSQL's code, and the next one runs", async (db) => {
+  const user = id();
+  await db.query("INSERT INTO identities (user_id, display_name) VALUES ($1, 'Ada')", [user]);
+  await assert.rejects(
+    db.query("INSERT INTO identities (user_id, display_name) VALUES ($1, 'Eve')", [user]),
+    (error: Error & { code?: string }) => error.code === "23505" && /duplicate key/.test(error.message),
+  );
+  await assert.rejects(
+    db.query("SELECT $1::int", ["not a number"]),
+    (error: { code?: string }) => error.code === "22P02",
+  );
+  assert.equal(await identityName(db, user), "Ada");
+});
+
+Deno.test("db - the embedded database in a folder keeps its rows when it is opened again", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "quick-chat-pglite-" });
+  try {
+    const user = id();
+    const first = await openDatabase({ pgliteDir: dataDir });
+    await upsertOnline(first, user, "Ada");
+    await first.close();
+    await assert.rejects(first.query("SELECT 1"), /closed/, "a closed database refuses statements");
+    const second = await openDatabase({ pgliteDir: dataDir });
+    try {
+      assert.deepEqual(await listOnline(second), [{ user_id: user, name: "Ada" }]);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
 });
