@@ -1,6 +1,9 @@
 import { PGlite } from "@electric-sql/pglite";
 import type { Database, Queryable } from "./database.ts";
 
+/** PostgreSQL's page cache inside the embedded database. */
+const SHARED_BUFFERS = "16MB";
+
 /**
  * Opens the embedded PostgreSQL: in memory, or in `dataDir` when given.
  *
@@ -10,7 +13,10 @@ import type { Database, Queryable } from "./database.ts";
  * ```
  */
 export async function openPglite(dataDir?: string): Promise<Database> {
-  const pglite = await PGlite.create(dataDir ? { dataDir } : {});
+  // Its tables hold who is online, a few thousand rows: PostgreSQL's default 128 MB of shared buffers would
+  // only sit resident in the server's memory.
+  const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${SHARED_BUFFERS}`];
+  const pglite = await PGlite.create(dataDir ? { dataDir, startParams } : { startParams });
   const queryable = (target: Pick<PGlite, "query">): Queryable => ({
     async query<Row>(sql: string, params?: unknown[]) {
       return (await target.query<Row>(sql, params)).rows;
