@@ -1,7 +1,11 @@
 import { PGlite } from "@electric-sql/pglite";
 import type { Database, Queryable } from "./database.ts";
 
-/** PostgreSQL's page cache inside the embedded database. */
+/**
+ * PostgreSQL's page cache inside the embedded database. Its tables hold who is
+ * online, a few thousand rows: the default 128 MB would only sit resident in
+ * the server's memory.
+ */
 const SHARED_BUFFERS = "16MB";
 
 /**
@@ -13,8 +17,6 @@ const SHARED_BUFFERS = "16MB";
  * ```
  */
 export async function openPglite(dataDir?: string): Promise<Database> {
-  // Its tables hold who is online, a few thousand rows: PostgreSQL's default 128 MB of shared buffers would
-  // only sit resident in the server's memory.
   const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${SHARED_BUFFERS}`];
   const pglite = await PGlite.create(dataDir ? { dataDir, startParams } : { startParams });
   const queryable = (target: Pick<PGlite, "query">): Queryable => ({

@@ -79,28 +79,26 @@ Deno.test("permissions - the start task keeps the embedded database in PGLITE_DI
   const dataDir = await Deno.makeTempDir({ prefix: "quick-chat-data-" });
   const env = { PGLITE_DIR: dataDir };
   const userId = crypto.randomUUID();
-  const register = (server: ServerProcess, name: string) =>
-    fetch(new URL("/presence/register", server.url), {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: server.url.origin },
-      body: JSON.stringify({ user_id: userId, name }),
-    });
+  // Registers the user on a server of its own, started and stopped around the request.
+  const registerOnNewServer = async (name: string) => {
+    const server = await ServerProcess.start(env);
+    try {
+      const response = await fetch(new URL("/presence/register", server.url), {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: server.url.origin },
+        body: JSON.stringify({ user_id: userId, name }),
+      });
+      return { status: response.status, body: await response.text() };
+    } finally {
+      await server.stop();
+    }
+  };
   try {
-    const first = await ServerProcess.start(env);
-    try {
-      const response = await register(first, "Ada");
-      assert.equal(response.status, 200, await response.text());
-    } finally {
-      await first.stop();
-    }
-    const second = await ServerProcess.start(env);
-    try {
-      // The id stayed bound to Ada: without her token, nobody else can take it.
-      const response = await register(second, "Mallory");
-      assert.equal(response.status, 401, await response.text());
-    } finally {
-      await second.stop();
-    }
+    const first = await registerOnNewServer("Ada");
+    assert.equal(first.status, 200, first.body);
+    // The id stayed bound to Ada: without her token, nobody else can take it.
+    const second = await registerOnNewServer("Mallory");
+    assert.equal(second.status, 401, second.body);
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
