@@ -17,9 +17,11 @@ const RETRY_PAUSES_MS = [20, 100, 300];
 export function openPostgres(url: string): Database {
   const sql = postgres(url, explicitOptions(new URL(url)));
   const queryable = (target: postgres.Sql | postgres.TransactionSql): Queryable => ({
-    // Plain arrays, as PGlite returns, rather than the driver's Result subclass.
+    // Plain arrays, as PGlite returns, rather than the driver's Result subclass. Prepared on each
+    // connection once: unprepared, the driver asks for the parameters' types before every statement,
+    // a round trip of its own.
     query: async <Row>(text: string, params: unknown[] = []) =>
-      Array.from(await target.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as Row[],
+      Array.from(await target.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as Row[],
   });
   const pool = queryable(sql);
   return {

@@ -152,6 +152,39 @@ dbOnlyTest("db - a failed statement reports PostgreSQL's code, and the next one 
   assert.equal(await identityName(db, user), "Ada");
 });
 
+dbOnlyTest("db - a statement run again with other parameters returns their rows, of each type", async (db) => {
+  const sql =
+    "SELECT $1::text AS text, $2::int AS number, $3::boolean AS flag, $4::timestamptz AS at, $5::text AS missing";
+  const at = new Date("2026-01-02T03:04:05.678Z");
+  for (
+    const [text, number, flag] of [["Ada", 1, true], ["Bob", -2, false], ["Zoë \u{1F600}", 2 ** 31 - 1, true]] as const
+  ) {
+    const [row] = await db.query<Record<string, unknown>>(sql, [text, number, flag, at, null]);
+    assert.deepEqual(row, { text, number, flag, at, missing: null });
+  }
+});
+
+dbOnlyTest("db - a statement that failed runs once what it needs exists", async (db) => {
+  const table = `later_${id().replaceAll("-", "")}`;
+  const sql = `SELECT count(*)::int AS n FROM ${table}`;
+  try {
+    await assert.rejects(db.query(sql), (error: { code?: string }) => error.code === "42P01", "no such table yet");
+    await db.query(`CREATE TABLE ${table} (x int)`);
+    await db.query(`INSERT INTO ${table} VALUES (1), (2)`);
+    assert.deepEqual(await db.query(sql), [{ n: 2 }]);
+    assert.deepEqual(await db.query(sql), [{ n: 2 }], "and again");
+  } finally {
+    await db.query(`DROP TABLE IF EXISTS ${table}`);
+  }
+});
+
+dbOnlyTest("db - many distinct statements each return their own rows", async (db) => {
+  for (let i = 0; i < 150; i++) {
+    assert.deepEqual(await db.query(`SELECT $1::int + ${i} AS n`, [1000]), [{ n: 1000 + i }]);
+  }
+  assert.deepEqual(await db.query("SELECT $1::int + 7 AS n", [1]), [{ n: 8 }], "an early one, again");
+});
+
 Deno.test("db - the embedded database in a folder keeps its rows when it is opened again", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "quick-chat-pglite-" });
   try {
