@@ -30,7 +30,7 @@ const MAX_RETRY_DELAY_MS = 10_000;
  */
 export async function openDatabase({ databaseUrl, pgliteDir, onRetry }: DatabaseOptions): Promise<Database> {
   for (let attempt = 1;; attempt++) {
-    const db = databaseUrl ? openPostgres(databaseUrl) : await openPglite(pgliteDir);
+    const db = databaseUrl ? openPostgres(databaseUrl) : await openPglite({ dataDir: pgliteDir });
     try {
       await migrate(db);
       return db;
