@@ -1,4 +1,5 @@
 import { parse, PGlite, protocol } from "@electric-sql/pglite";
+import { Buffer } from "node:buffer";
 import { log } from "../lib/log.ts";
 import type { Database } from "./database.ts";
 
@@ -103,7 +104,7 @@ class StatementRunner {
       const known = this.#names.get(sql);
       const name = known ?? (this.#names.size < MAX_PREPARED ? `s${this.#names.size}` : "");
       const { serialize } = protocol;
-      const messages = await this.#send(concat([
+      const messages = await this.#send(Buffer.concat([
         ...(known === undefined ? [serialize.parse({ name, text: sql })] : []),
         serialize.bind({ statement: name, values: params.map(textValue) }),
         serialize.describe({ type: "P" }),
@@ -160,15 +161,4 @@ function textValue(value: unknown): string | null {
   if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
   if (value instanceof Date) return value.toISOString();
   throw new TypeError(`a statement parameter must be a string, number, boolean, Date or null, not ${typeof value}`);
-}
-
-/** The protocol messages as one buffer, to go into PGlite in one call. */
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

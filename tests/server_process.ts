@@ -14,9 +14,10 @@ const root = new URL("../", import.meta.url);
  */
 export async function taskArgs(task: "start" | "serve", env: Record<string, string>): Promise<string[]> {
   const tasks = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))).tasks;
+  const config = loadConfig(env);
   const command = (tasks[task] as string).split("&&").at(-1)!.trim()
-    .replace(/--allow-net=\$\([^)]*\)/, `--allow-net=${netAccess(loadConfig(env))}`)
-    .replace(/\$\([^)]*--files\)/, fileAccess(loadConfig(env)));
+    .replace(/--allow-net=\$\([^)]*\)/, `--allow-net=${netAccess(config)}`)
+    .replace(/\$\([^)]*--files\)/, fileAccess(config));
   return command.split(/\s+/).slice(1);
 }
 
