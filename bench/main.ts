@@ -22,7 +22,7 @@ import { formatReport, writeResults } from "./report.ts";
 import { buildRows } from "./report_rows.ts";
 import type { BenchResults, Outcome } from "./results.ts";
 import { type ChatSessionResult, SESSION_SCENARIOS } from "./scenarios/chat_session.ts";
-import type { ClosedLoopRoundsResult } from "./scenarios/closed_loop_rounds.ts";
+import type { RoundsResult } from "./scenarios/rounds.ts";
 import type { CrossInstanceResult } from "./scenarios/cross_instance.ts";
 import type { StormResult } from "./scenarios/join_storm.ts";
 import { machineBusyShare } from "./proc.ts";
@@ -43,10 +43,18 @@ export async function runBench(options: BenchOptions, args: string[]): Promise<B
       results.baseline = await attempt(() => runApart<ChatSessionResult>("session:relay", args));
     }
   }
-  if (only.has("closed_loop_rounds")) {
-    results.closedLoopRounds = options.target === "relay"
+  const closedRounds = only.has("closed_loop_rounds");
+  const openRounds = only.has("open_loop_rounds");
+  if (closedRounds || openRounds) {
+    const rounds = options.target === "relay"
       ? { skipped: "the relay is its own baseline" }
-      : await attempt(() => runApart<ClosedLoopRoundsResult>("closed_loop_rounds", args));
+      : await attempt(() => runApart<RoundsResult>("rounds", args));
+    const part = <T>(get: (result: RoundsResult) => T | undefined): Outcome<T> => {
+      if ("skipped" in rounds || "failed" in rounds) return rounds;
+      return get(rounds) ?? { failed: "the rounds returned no figures" };
+    };
+    if (closedRounds) results.closedLoopRounds = part((r) => r.closedLoop);
+    if (openRounds) results.openLoopRounds = part((r) => r.openLoop);
   }
   const quickChatOnly = options.target !== "quickchat"
     ? `the ${TARGET_NAMES[options.target]} keeps no roster`

@@ -19,6 +19,7 @@ export const SCENARIOS = [
   "open_loop",
   "closed_loop",
   "closed_loop_rounds",
+  "open_loop_rounds",
   "storm_diff",
   "storm_full",
   "cross_instance",
@@ -37,7 +38,7 @@ export interface BenchOptions {
   quick: boolean;
   /** DMs in flight in the closed loop. */
   window: number;
-  /** Alternating rounds of the closed-loop comparison. */
+  /** Alternating rounds of each comparison with the relay (closed loop, open loop). */
   rounds: number;
   stormFullUsers: number;
   /** Give a join storm up after this long. */
@@ -68,7 +69,8 @@ export const USAGE = `Usage: deno task bench [flags]
                            cross_instance needs one
   --quick                  a smoke run: 200 users, 2 s per run
   --window=N               closed-loop DMs in flight (default 64)
-  --rounds=N               alternating rounds of closed_loop_rounds, each --duration/2 per server (default 5; --quick: 2)
+  --rounds=N               alternating rounds of closed_loop_rounds and of open_loop_rounds, each --duration/2 per
+                           server (default 5; --quick: 2)
   --storm-full-users=N     users in the full-mode join storm (default: --users)
   --storm-timeout=S        give a join storm up after S seconds (default 60; --quick: 20)
   --cross-rate=N           cross-instance DMs per second (default 1000)

@@ -13,7 +13,7 @@
 import type { LedgerTotals } from "./dm_ledger.ts";
 import type { BenchOptions } from "./options.ts";
 import { type BenchResults, figures, type Outcome, whyMissing } from "./results.ts";
-import type { ClosedLoopRoundsResult } from "./scenarios/closed_loop_rounds.ts";
+import type { ClosedLoopRoundsResult, OpenLoopRoundsResult } from "./scenarios/rounds.ts";
 import type { StormResult } from "./scenarios/join_storm.ts";
 import { summarize } from "./stats.ts";
 
@@ -67,9 +67,14 @@ export function buildRows(results: BenchResults, options: BenchOptions): Row[] {
     rows.push(session(name, "DMs sent per second", "/s", (r) => r.openLoop?.sentPerSec));
     for (const p of ["p50", "p90", "p99", "max"] as const) {
       const row = session(name, `delivery ${p}`, "ms", (r) => r.openLoop?.totals.latency[p]);
-      rows.push(
-        p === "p99" ? judge(row, "≤ 15 ms, ≤ 1.5× relay", (v, b) => v <= 15 && (b === null || v <= 1.5 * b)) : row,
-      );
+      if (p !== "p99") {
+        rows.push(row);
+      } else if (only.has("open_loop_rounds")) {
+        // Like the closed loop's, the sessions' tails are a minute apart; the rounds judge the ratio when they ran.
+        rows.push({ ...judge(row, "≤ 15 ms", (v) => v <= 15), note: row.note || "ratio judged by the rounds" });
+      } else {
+        rows.push(judge(row, "≤ 15 ms, ≤ 1.5× relay", (v, b) => v <= 15 && (b === null || v <= 1.5 * b)));
+      }
     }
     rows.push(lossRow(name, results.sut, results.baseline, (r) => r.openLoop?.totals));
     rows.push(session(name, "scheduler lag p99", "ms", (r) => r.openLoop?.sendLag.p99));
@@ -91,6 +96,7 @@ export function buildRows(results: BenchResults, options: BenchOptions): Row[] {
     rows.push(session(name, "generator CPU", "%", (r) => r.closedLoop?.cpu.generator));
   }
   if (only.has("closed_loop_rounds")) rows.push(...roundsRows(results.closedLoopRounds, options));
+  if (only.has("open_loop_rounds")) rows.push(...openRoundsRows(results.openLoopRounds, options));
   if (only.has("storm_diff")) rows.push(...stormRows("join storm (diff)", results.stormDiff, "≤ 10 s"));
   if (only.has("storm_full")) rows.push(...stormRows("join storm (full)", results.stormFull, ""));
   if (only.has("cross_instance")) {
@@ -158,22 +164,43 @@ function roundsRows(outcome: Outcome<ClosedLoopRoundsResult> | undefined, option
   const result = figures(outcome);
   const throughput = rounds(name, "deliveries per second, median", "/s", (r) => r.sutMedianPerSec);
   if (result === undefined) return [throughput];
-  const ratios = result.rounds.map((round) => `×${round.ratio.toFixed(2)}`).join(" ");
   return [
-    {
-      ...throughput,
-      baseline: result.baselineMedianPerSec,
-      ratio: result.medianRatio,
-      target: "≥ relay",
-      met: result.medianRatio >= 1,
-      note: `median of the rounds' ratios; each round: ${ratios}`,
-    },
-    { ...rounds(name, "lost (deliveries + echoes)", "", (r) => r.lost), target: "0", met: result.lost === 0 },
+    verdict(throughput, result, result.baselineMedianPerSec, "≥ relay", result.medianRatio >= 1),
+    lostInRounds(rounds(name, "lost (deliveries + echoes)", "", (r) => r.lost)),
     {
       ...rounds(name, "server CPU, median", "%", (r) => summarize(r.rounds.map((round) => round.sutCpu)).p50),
       baseline: summarize(result.rounds.map((round) => round.baselineCpu)).p50,
     },
   ];
+}
+
+function openRoundsRows(outcome: Outcome<OpenLoopRoundsResult> | undefined, options: BenchOptions): Row[] {
+  const name = `open loop ${options.rate}/s, ${options.rounds} rounds`;
+  const rounds = compareWith(outcome, undefined);
+  const result = figures(outcome);
+  const tail = rounds(name, "delivery p99, median", "ms", (r) => r.sutMedianP99);
+  if (result === undefined) return [tail];
+  return [
+    verdict(tail, result, result.baselineMedianP99, "≤ 1.5× relay", result.medianRatio <= 1.5),
+    lostInRounds(rounds(name, "lost (deliveries + echoes)", "", (r) => r.lost)),
+  ];
+}
+
+/** The rounds' verdict: the median of their ratios, each round's ratio in the note. */
+function verdict(
+  row: Row,
+  result: { rounds: { ratio: number }[]; medianRatio: number },
+  baseline: number,
+  target: string,
+  met: boolean,
+): Row {
+  const ratios = result.rounds.map((round) => `×${round.ratio.toFixed(2)}`).join(" ");
+  const note = `median of the rounds' ratios; each round: ${ratios}`;
+  return { ...row, baseline, ratio: result.medianRatio, target, met, note };
+}
+
+function lostInRounds(row: Row): Row {
+  return { ...row, target: "0", met: row.value === 0 };
 }
 
 function stormRows(scenario: string, outcome: Outcome<StormResult> | undefined, target: string): Row[] {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ChatSessionResult } from "./scenarios/chat_session.ts";
-import type { ClosedLoopRoundsResult } from "./scenarios/closed_loop_rounds.ts";
+import type { ClosedLoopRoundsResult, OpenLoopRoundsResult } from "./scenarios/rounds.ts";
 import type { CrossInstanceResult } from "./scenarios/cross_instance.ts";
 import type { StormResult } from "./scenarios/join_storm.ts";
 
@@ -29,6 +29,8 @@ export interface BenchResults {
   baseline?: Outcome<ChatSessionResult>;
   /** The closed loop in alternating rounds of the system under test and the relay. */
   closedLoopRounds?: Outcome<ClosedLoopRoundsResult>;
+  /** The open loop in alternating rounds of the system under test and the relay. */
+  openLoopRounds?: Outcome<OpenLoopRoundsResult>;
   stormDiff?: Outcome<StormResult>;
   stormFull?: Outcome<StormResult>;
   crossInstance?: Outcome<CrossInstanceResult>;

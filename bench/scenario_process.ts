@@ -20,7 +20,7 @@
 import { type BenchOptions, parseOptions } from "./options.ts";
 import type { Outcome } from "./results.ts";
 import { runChatSession } from "./scenarios/chat_session.ts";
-import { runClosedLoopRounds } from "./scenarios/closed_loop_rounds.ts";
+import { runRounds } from "./scenarios/rounds.ts";
 import { runCrossInstance } from "./scenarios/cross_instance.ts";
 import { runJoinStorm } from "./scenarios/join_storm.ts";
 import { stopAllServers } from "./server_process.ts";
@@ -30,7 +30,7 @@ export type ScenarioGroup =
   | "session:quickchat"
   | "session:relay"
   | "session:deno-relay"
-  | "closed_loop_rounds"
+  | "rounds"
   | "storm:diff"
   | "storm:full"
   | "cross_instance";
@@ -39,7 +39,7 @@ const GROUPS: readonly ScenarioGroup[] = [
   "session:quickchat",
   "session:relay",
   "session:deno-relay",
-  "closed_loop_rounds",
+  "rounds",
   "storm:diff",
   "storm:full",
   "cross_instance",
@@ -74,8 +74,11 @@ function runGroup(group: ScenarioGroup, options: BenchOptions): Promise<unknown>
       return runChatSession("relay", options, options.only);
     case "session:deno-relay":
       return runChatSession("deno-relay", options, options.only);
-    case "closed_loop_rounds":
-      return runClosedLoopRounds(options.target, options);
+    case "rounds":
+      return runRounds(options.target, options, {
+        closed: options.only.has("closed_loop_rounds"),
+        open: options.only.has("open_loop_rounds"),
+      });
     case "storm:diff":
     case "storm:full": {
       const mode = group === "storm:diff" ? "diff" : "full";
