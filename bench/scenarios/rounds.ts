@@ -5,9 +5,9 @@
  * two readings seconds apart, and the median of the ratios is the verdict, so
  * a machine whose speed drifts between the two sessions of a run (measured
  * here: the relay alone at 19,800–29,900 deliveries/s across runs of one
- * hour, and an open-loop p99 from 0.81 to 2.15 ms within one) moves both
- * sides of a ratio alike. Both pools live in one generator process, so
- * whatever its state does to a reading, it does to both.
+ * hour, and its open-loop p99 at 0.81–2.58 ms across one morning's runs)
+ * moves both sides of a ratio alike. Both pools live in one generator
+ * process, so whatever its state does to a reading, it does to both.
  *
  * The closed loop's rounds compare deliveries per second; the open loop's
  * compare the p99 latency at the open-loop rate, each turn after its own
