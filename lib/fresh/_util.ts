@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 /** A file found by {@link walkFiles}. */
 export interface WalkedFile {
   /** Path relative to the walked folder, with `/` separators. */
@@ -31,12 +32,6 @@ export async function* walkFiles(dir: URL, skip: ReadonlySet<string> = new Set()
 
 /** The SHA-256 of the chunks, concatenated, as lowercase hex. */
 export async function sha256Hex(...chunks: Uint8Array[]): Promise<string> {
-  const total = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    total.set(chunk, offset);
-    offset += chunk.length;
-  }
-  const digest = await crypto.subtle.digest("SHA-256", total);
+  const digest = await crypto.subtle.digest("SHA-256", Buffer.concat(chunks));
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
