@@ -15,7 +15,7 @@ import type { BenchOptions } from "./options.ts";
 import { type BenchResults, figures, type Outcome, whyMissing } from "./results.ts";
 import type { ClosedLoopRoundsResult, OpenLoopRoundsResult } from "./scenarios/rounds.ts";
 import type { StormResult } from "./scenarios/join_storm.ts";
-import { summarize } from "./stats.ts";
+import { median } from "./stats.ts";
 
 /** One line of the report. */
 export interface Row {
@@ -168,8 +168,8 @@ function roundsRows(outcome: Outcome<ClosedLoopRoundsResult> | undefined, option
     verdict(throughput, result, result.baselineMedianPerSec, "≥ relay", result.medianRatio >= 1),
     lostInRounds(rounds(name, "lost (deliveries + echoes)", "", (r) => r.lost)),
     {
-      ...rounds(name, "server CPU, median", "%", (r) => summarize(r.rounds.map((round) => round.sutCpu)).p50),
-      baseline: summarize(result.rounds.map((round) => round.baselineCpu)).p50,
+      ...rounds(name, "server CPU, median", "%", (r) => median(r.rounds.map((round) => round.sutCpu))),
+      baseline: median(result.rounds.map((round) => round.baselineCpu)),
     },
   ];
 }

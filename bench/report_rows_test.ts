@@ -4,7 +4,7 @@ import { buildRows, type Row } from "./report_rows.ts";
 import type { BenchResults } from "./results.ts";
 import type { ChatSessionResult } from "./scenarios/chat_session.ts";
 import type { OpenLoopRoundsResult, OpenRound } from "./scenarios/rounds.ts";
-import { summarize } from "./stats.ts";
+import { median, summarize } from "./stats.ts";
 
 /** A session whose open loop delivered every DM with the given p99. */
 function session(p99: number): ChatSessionResult {
@@ -43,7 +43,6 @@ function openRounds(ratios: [number, number][]): OpenLoopRoundsResult {
     baselineP99,
     ratio: sutP99 / baselineP99,
   }));
-  const median = (values: number[]) => summarize(values).p50;
   return {
     target: "quickchat",
     rate: 5000,

@@ -71,6 +71,18 @@ export function summarize(values: ArrayLike<number>): Summary {
   };
 }
 
+/**
+ * The median: the middle value, or the mean of the two middle ones for an
+ * even count, so that neither side of a comparison is favoured; `NaN` when
+ * there are none.
+ */
+export function median(values: ArrayLike<number>): number {
+  const sorted = Float64Array.from(values).sort();
+  const middle = sorted.length >> 1;
+  if (sorted.length === 0) return NaN;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 /** The nearest-rank percentile `p` (0–100) of ascending values. */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return NaN;

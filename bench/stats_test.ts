@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { percentile, Samples, summarize } from "./stats.ts";
+import { median, percentile, Samples, summarize } from "./stats.ts";
 
 Deno.test("stats - nearest-rank percentiles of 1..100", () => {
   const values = Array.from({ length: 100 }, (_, i) => 100 - i);
@@ -24,4 +24,11 @@ Deno.test("stats - samples grow past their initial capacity", () => {
   for (let i = 1; i <= 1000; i++) samples.add(i);
   assert.deepEqual(samples.count, 1000);
   assert.deepEqual(samples.summary().max, 1000);
+});
+
+Deno.test("stats - a median takes the middle value, or the mean of the middle two", () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([0.9, 2.1]), 1.5);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.ok(Number.isNaN(median([])));
 });

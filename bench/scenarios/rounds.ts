@@ -25,7 +25,7 @@ import { log } from "../log.ts";
 import type { BenchOptions } from "../options.ts";
 import { ServerProcess, type Target } from "../server_process.ts";
 import { waitForQuiet } from "../settle.ts";
-import { summarize } from "../stats.ts";
+import { median } from "../stats.ts";
 import { UserPool } from "../user_pool.ts";
 import { runClosedLoop } from "./closed_loop.ts";
 import { runWarmOpenLoop } from "./open_loop.ts";
@@ -135,7 +135,8 @@ export async function runRounds(target: Target, options: BenchOptions, kinds: Ro
         const first = i % 2 === 0 ? "sut" : "baseline";
         log(`${label} round ${i + 1} of ${options.rounds}: ${first === "sut" ? sut.name : "relay"} first`);
         const order = first === "sut" ? [sides.sut, sides.baseline] : [sides.baseline, sides.sut];
-        const [a, b] = [await turn(order[0].pool, order[0].server), await turn(order[1].pool, order[1].server)];
+        const a = await turn(order[0].pool, order[0].server);
+        const b = await turn(order[1].pool, order[1].server);
         rounds.push(first === "sut" ? { first, sut: a, baseline: b } : { first, sut: b, baseline: a });
       }
       return rounds;
@@ -199,10 +200,6 @@ export async function runRounds(target: Target, options: BenchOptions, kinds: Ro
     await Promise.all(pools.map((pool) => pool.close()));
     await Promise.all(servers.map((server) => server.stop()));
   }
-}
-
-function median(values: number[]): number {
-  return summarize(values).p50;
 }
 
 function lostIn(totals: { lostDeliveries: number; lostEchoes: number }[]): number {
