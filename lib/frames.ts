@@ -26,8 +26,13 @@ export function readFrame(connection: Connection, data: unknown, maxBytes: numbe
   }
   const bucket = connection.bucket;
   if (!bucket.take(now)) {
-    if (bucket.refusedInARow >= bucket.burst) connection.close(CloseCode.PolicyViolation, "RATE_LIMITED");
-    else connection.sendError("RATE_LIMITED", `Slow down: at most ${bucket.perSecond} frames per second`);
+    if (bucket.refusedInARow >= bucket.burst) {
+      connection.close(CloseCode.PolicyViolation, "RATE_LIMITED");
+    } else {
+      // With the refused dm's id the client knows which message to send again.
+      const detail = `Slow down: at most ${bucket.perSecond} frames per second`;
+      connection.sendError("RATE_LIMITED", detail, dmIdOf(data));
+    }
     return null;
   }
   const written = writtenDm(data);
@@ -92,6 +97,24 @@ export function plainDm(value: unknown): ClientFrame | null {
   if (id === undefined) return { type, to, text };
   if (typeof id !== "string" || id.length === 0 || id.length > 64) return null;
   return { type, to, text, id };
+}
+
+/**
+ * The `id` of a dm that is not read any further, when it has one a client
+ * could have set (1–64 characters, as the schema allows). Reading it costs
+ * what reading an accepted frame does, and the frame's size was checked
+ * already.
+ */
+function dmIdOf(data: string): string | undefined {
+  const written = writtenDm(data);
+  if (written !== null) return written.type === "dm" ? written.id : undefined;
+  try {
+    const frame = JSON.parse(data) as { type?: unknown; id?: unknown } | null;
+    const id = frame?.type === "dm" ? frame.id : undefined;
+    return typeof id === "string" && id.length > 0 && id.length <= 64 ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The size of a binary frame (an ArrayBuffer or a Blob, as the socket delivers it). */

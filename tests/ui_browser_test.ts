@@ -467,3 +467,33 @@ uiTest("ui - the online list becomes interactive quickly", async (server, browse
   assert.ok(median < 3000, `median ${median} ms`);
   assertNoProblems(bob);
 });
+
+uiTest(
+  "ui - messages sent faster than the rate limit allows all arrive, none failed",
+  async (server, browser) => {
+    const ada = await openChat(browser, server, { identity: ADA });
+    const bob = await openChat(browser, server, { identity: BOB });
+    await peerButton(bob.page, ADA.name).click();
+    await peerButton(ada.page, BOB.name).click();
+    const count = 20;
+    for (let i = 1; i <= count; i++) {
+      await messageBox(ada.page).fill(`Quick ${i}`);
+      await messageBox(ada.page).press("Enter");
+    }
+    // Some were refused for Ada's pace: she is told to slow down, and they go out again on their own.
+    const log = conversation(bob.page);
+    for (let i = 1; i <= count; i++) await log.getByText(`Quick ${i}`, { exact: true }).waitFor();
+    const received = await log.getByText(/^Quick \d+$/).allTextContents();
+    assert.equal(received.length, count, "each message arrived once");
+    const mine = conversation(ada.page).locator("[data-delivery]");
+    await ada.page.waitForFunction(
+      (n) =>
+        document.querySelectorAll("[role=log] [data-delivery=delivered], [role=log] [data-delivery=read]").length === n,
+      count,
+    );
+    assert.equal(await mine.count(), count);
+    assert.equal(await conversation(ada.page).getByRole("alert").count(), 0, "no message failed");
+    assertNoProblems(ada, bob);
+  },
+  { RATE_LIMIT_PER_SEC: "10", RATE_LIMIT_BURST: "16" },
+);

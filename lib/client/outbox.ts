@@ -7,6 +7,8 @@
  * queued message waits for its peer: it goes only to peers in the roster,
  * and a `PEER_OFFLINE` puts it back in the queue, tried again every second.
  * After that it goes anyway, and fails for good if the peer is still away.
+ * A message refused as `RATE_LIMITED` goes back in the queue too, and out
+ * again a second later.
  *
  * @example
  * ```ts
@@ -49,6 +51,8 @@ export class Outbox {
   /** Queued messages sent while waiting: a `PEER_OFFLINE` for them means "not back yet". */
   #requeueOnOffline = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Until when new messages queue behind one refused for my pace, so as not to overtake it (epoch ms). */
+  #pausedUntil = 0;
 
   constructor(options: OutboxOptions) {
     this.#options = options;
@@ -56,6 +60,7 @@ export class Outbox {
 
   /** Sends a message now if the socket is open; otherwise it stays queued. */
   send(peerId: string, id: string, text: string): void {
+    if (Date.now() < this.#pausedUntil) return;
     if (this.#options.send({ type: "dm", to: peerId, text, id })) this.#setDelivery(peerId, id, "sent");
   }
 
@@ -84,6 +89,7 @@ export class Outbox {
   /** Sends what the queue holds for peers who are online (for everyone, once the wait is over). */
   flush(): void {
     clearTimeout(this.#timer);
+    this.#pausedUntil = 0;
     if (!this.#ready) return;
     const roster = this.#options.roster.value;
     const waiting = Date.now() < this.#waitUntil;
@@ -119,6 +125,29 @@ export class Outbox {
       if (message.id === id) this.#setDelivery(peerId, id, "sending");
     }
     return true;
+  }
+
+  /**
+   * The server refused a message of mine for my pace (`RATE_LIMITED`): it
+   * goes back in the queue and out again after a pause, with the messages
+   * written meanwhile queued behind it, so a quick burst of messages still
+   * arrives whole and, but for those already on their way, in order. `false`
+   * when no message of mine waits for an answer under that id.
+   */
+  rateLimited(id: string): boolean {
+    let queued = false;
+    for (const { peerId, message } of unacknowledged(this.#options.conversations.value)) {
+      if (message.id !== id || message.delivery !== "sent") continue;
+      this.#setDelivery(peerId, id, "sending");
+      queued = true;
+    }
+    if (queued && this.#ready) {
+      const pauseMs = this.#options.retryEveryMs ?? 1000;
+      this.#pausedUntil = Date.now() + pauseMs;
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => this.flush(), pauseMs);
+    }
+    return queued;
   }
 
   /** Stops the retry timer. */

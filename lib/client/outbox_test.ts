@@ -119,3 +119,38 @@ Deno.test("ui - an acknowledged message is no longer held", () => {
   assert.equal(outbox.peerOffline("m1"), false);
   outbox.close();
 });
+
+Deno.test("ui - a message refused as RATE_LIMITED goes out again after a pause, ahead of those written meanwhile", async () => {
+  const conversations = signal<Conversations>(new Map());
+  const sent: { id: string; at: number }[] = [];
+  const resent = Promise.withResolvers<void>();
+  const outbox = new Outbox({
+    conversations,
+    roster: signal<Roster>(new Map([[ADA, "Ada"]])),
+    send: (frame) => {
+      if (frame.type === "dm") sent.push({ id: frame.id!, at: Date.now() });
+      if (sent.length === 3) resent.resolve();
+      return true;
+    },
+    retryEveryMs: 20,
+  });
+  outbox.reconnected();
+  const write = (id: string) => {
+    conversations.value = addOutgoing(conversations.value, { me: ME, peerId: ADA, peerName: "", text: id, id, at: 1 });
+    outbox.send(ADA, id, id);
+  };
+  const delivery = (id: string) =>
+    conversations.value.get(ADA)?.messages.find((message) => message.id === id)?.delivery;
+  write("m1");
+  assert.equal(delivery("m1"), "sent");
+  assert.equal(outbox.rateLimited("m1"), true);
+  assert.equal(delivery("m1"), "sending", "back in the queue, not failed");
+  write("m2");
+  assert.equal(delivery("m2"), "sending", "written during the pause: queued behind m1");
+  await resent.promise;
+  assert.deepEqual(sent.map((s) => s.id), ["m1", "m1", "m2"]);
+  assert.ok(sent[1].at - sent[0].at >= 15, `sent again after the pause, not at once (${sent[1].at - sent[0].at} ms)`);
+  assert.deepEqual([delivery("m1"), delivery("m2")], ["sent", "sent"]);
+  assert.equal(outbox.rateLimited("unknown"), false, "an id that is not a message of mine waiting is left alone");
+  outbox.close();
+});

@@ -289,7 +289,8 @@ export class ChatSession {
   #chatError(frame: ErrorFrame): void {
     const store = this.#store;
     if (frame.id !== undefined && frame.code === "PEER_OFFLINE" && this.#outbox.peerOffline(frame.id)) return;
-    if (frame.id !== undefined) {
+    const requeued = frame.id !== undefined && frame.code === "RATE_LIMITED" && this.#outbox.rateLimited(frame.id);
+    if (frame.id !== undefined && !requeued) {
       store.conversations.value = failMessage(store.conversations.value, frame.id, {
         code: frame.code,
         detail: frame.detail,
