@@ -100,21 +100,14 @@ export function plainDm(value: unknown): ClientFrame | null {
 }
 
 /**
- * The `id` of a dm that is not read any further, when it has one a client
- * could have set (1–64 characters, as the schema allows). Reading it costs
- * what reading an accepted frame does, and the frame's size was checked
- * already.
+ * The `id` of a refused frame when it is a dm written as clients write it
+ * ({@link WRITTEN_DM}): the same look every accepted frame gets, so that a
+ * refusal costs no more than an acceptance. A frame of any other shape is
+ * refused without its id rather than parsed.
  */
 function dmIdOf(data: string): string | undefined {
   const written = writtenDm(data);
-  if (written !== null) return written.type === "dm" ? written.id : undefined;
-  try {
-    const frame = JSON.parse(data) as { type?: unknown; id?: unknown } | null;
-    const id = frame?.type === "dm" ? frame.id : undefined;
-    return typeof id === "string" && id.length > 0 && id.length <= 64 ? id : undefined;
-  } catch {
-    return undefined;
-  }
+  return written?.type === "dm" ? written.id : undefined;
 }
 
 /** The size of a binary frame (an ArrayBuffer or a Blob, as the socket delivers it). */
