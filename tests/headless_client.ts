@@ -32,6 +32,8 @@ export class HeadlessClient {
   readonly chatFrames: Record<string, unknown>[] = [];
   /** How each registration went, oldest first: one per attempt to (re)connect, shared by the two sockets. */
   readonly registrations: RegisterOutcome[] = [];
+  /** When each registration attempt started, on the `performance.now()` clock: the requests the server saw coming. */
+  readonly attemptsAt: number[] = [];
   /** Why a socket gave up, if one did. */
   readonly stops: StopReason[] = [];
   #base: URL;
@@ -105,6 +107,7 @@ export class HeadlessClient {
 
   /** Registers before a socket (re)connects; sockets connecting together share one registration, as in the page. */
   #ensureRegistered(): Promise<void> {
+    if (this.#registration === null) this.attemptsAt.push(performance.now());
     this.#registration ??= register(this.identity, this.#fetch).then((outcome) => {
       this.registrations.push(outcome);
       if (outcome.kind !== "ok") throw new Error(`Registration failed: ${outcome.kind}`);

