@@ -21,6 +21,7 @@
  *
  * @module
  */
+import type { LedgerTotals } from "../dm_ledger.ts";
 import { log } from "../log.ts";
 import type { BenchOptions } from "../options.ts";
 import { ServerProcess, type Target } from "../server_process.ts";
@@ -129,21 +130,24 @@ export async function runRounds(target: Target, options: BenchOptions, kinds: Ro
     await waitForQuiet(() => sides.sut.pool.framesReceived + sides.baseline.pool.framesReceived, { quietMs: 500 });
 
     const roundS = options.durationS / 2;
-    const alternate = async <T>(label: string, turn: Turn<T>) => {
+    // Runs the rounds of one comparison; `lost` counts what never arrived, over every turn of both servers.
+    const alternate = async <T extends { totals: LedgerTotals }>(label: string, turn: Turn<T>) => {
       const rounds: { first: "sut" | "baseline"; sut: T; baseline: T }[] = [];
+      let lost = 0;
       for (let i = 0; i < options.rounds; i++) {
         const first = i % 2 === 0 ? "sut" : "baseline";
         log(`${label} round ${i + 1} of ${options.rounds}: ${first === "sut" ? sut.name : "relay"} first`);
         const order = first === "sut" ? [sides.sut, sides.baseline] : [sides.baseline, sides.sut];
         const a = await turn(order[0].pool, order[0].server);
         const b = await turn(order[1].pool, order[1].server);
+        for (const { totals } of [a, b]) lost += totals.lostDeliveries + totals.lostEchoes;
         rounds.push(first === "sut" ? { first, sut: a, baseline: b } : { first, sut: b, baseline: a });
       }
-      return rounds;
+      return { rounds, lost };
     };
     const result: RoundsResult = {};
     if (kinds.closed) {
-      const rounds = await alternate("closed-loop", (pool, server) =>
+      const { rounds, lost } = await alternate("closed-loop", (pool, server) =>
         runClosedLoop(pool, {
           window: options.window,
           durationS: roundS,
@@ -166,11 +170,11 @@ export async function runRounds(target: Target, options: BenchOptions, kinds: Ro
         sutMedianPerSec: median(closed.map((round) => round.sutPerSec)),
         baselineMedianPerSec: median(closed.map((round) => round.baselinePerSec)),
         medianRatio: median(closed.map((round) => round.ratio)),
-        lost: lostIn(rounds.flatMap((round) => [round.sut.totals, round.baseline.totals])),
+        lost,
       };
     }
     if (kinds.open) {
-      const rounds = await alternate("open-loop", (pool, server) =>
+      const { rounds, lost } = await alternate("open-loop", (pool, server) =>
         runWarmOpenLoop(pool, {
           rate: options.rate,
           durationS: roundS,
@@ -192,7 +196,7 @@ export async function runRounds(target: Target, options: BenchOptions, kinds: Ro
         sutMedianP99: median(open.map((round) => round.sutP99)),
         baselineMedianP99: median(open.map((round) => round.baselineP99)),
         medianRatio: median(open.map((round) => round.ratio)),
-        lost: lostIn(rounds.flatMap((round) => [round.sut.totals, round.baseline.totals])),
+        lost,
       };
     }
     return result;
@@ -200,8 +204,4 @@ export async function runRounds(target: Target, options: BenchOptions, kinds: Ro
     await Promise.all(pools.map((pool) => pool.close()));
     await Promise.all(servers.map((server) => server.stop()));
   }
-}
-
-function lostIn(totals: { lostDeliveries: number; lostEchoes: number }[]): number {
-  return totals.reduce((sum, t) => sum + t.lostDeliveries + t.lostEchoes, 0);
 }
