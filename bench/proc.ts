@@ -54,10 +54,15 @@ export class CpuMeter {
   read(): Record<string, number> {
     const elapsed = (performance.now() - this.#startedAt) / 1000;
     const shares: Record<string, number> = {};
-    for (const [name, pid] of Object.entries(this.#pids)) {
-      shares[name] = elapsed > 0 ? ((cpuSeconds(pid) - this.#start[name]) / elapsed) * 100 : 0;
-    }
+    for (const [name, used] of Object.entries(this.seconds())) shares[name] = elapsed > 0 ? (used / elapsed) * 100 : 0;
     return shares;
+  }
+
+  /** CPU time used since the stretch started, in seconds, by process name. */
+  seconds(): Record<string, number> {
+    const used: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(this.#pids)) used[name] = cpuSeconds(pid) - this.#start[name];
+    return used;
   }
 }
 

@@ -45,6 +45,7 @@ export function buildRows(results: BenchResults, options: BenchOptions): Row[] {
     rows.push(session("connect", "per user p50", "ms", (r) => r.connect.perUser.p50));
     rows.push(session("connect", "per user p99", "ms", (r) => r.connect.perUser.p99));
     rows.push(session("connect", `all ${options.users} users`, "s", (r) => r.connect.totalMs / 1000));
+    rows.push(session("connect", "server CPU per user", "ms", (r) => r.connectCpuMsPerUser));
   }
   if (only.has("memory")) {
     rows.push(session("memory", "per WebSocket, on arrival", "KiB", (r) => r.memory?.arrivalPerSocketKiB));
@@ -223,5 +224,6 @@ function stormRows(scenario: string, outcome: Outcome<StormResult> | undefined, 
     storm(scenario, "join p50 (register → snapshot)", "ms", (r) => r.perJoin.p50),
     storm(scenario, "join p99 (register → snapshot)", "ms", (r) => r.perJoin.p99),
     storm(scenario, "server CPU", "%", (r) => r.cpu.server),
+    storm(scenario, "server CPU per join", "ms", (r) => r.cpuMsPerJoin.server),
   ];
 }

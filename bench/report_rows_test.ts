@@ -4,6 +4,7 @@ import { buildRows, type Row } from "./report_rows.ts";
 import type { BenchResults } from "./results.ts";
 import type { ChatSessionResult } from "./scenarios/chat_session.ts";
 import type { OpenLoopRoundsResult, OpenRound } from "./scenarios/rounds.ts";
+import type { StormResult } from "./scenarios/join_storm.ts";
 import { median, summarize } from "./stats.ts";
 
 /** A session whose open loop delivered every DM with the given p99. */
@@ -12,6 +13,7 @@ function session(p99: number): ChatSessionResult {
   return {
     target: "quickchat",
     connect: { users: 2, perUser: summarize([1]), totalMs: 1 },
+    connectCpuMsPerUser: 1,
     serverCloses: {},
     generatorRssKiB: 1,
     openLoop: {
@@ -96,4 +98,33 @@ Deno.test("report - rounds that failed give one row that says why", () => {
   const all = rows("open_loop_rounds", { openLoopRounds: { failed: "the relay did not start\nstack" } });
   const verdict = find(all, "open loop 5000/s, 5 rounds", "delivery p99, median");
   assert.deepEqual([verdict.value, verdict.met, verdict.note], [null, null, "failed: the relay did not start"]);
+});
+
+Deno.test("report - connect gives the server's CPU per user beside the relay's", () => {
+  const sut = { ...session(1), connectCpuMsPerUser: 3 };
+  const baseline = { ...session(1), connectCpuMsPerUser: 1.5 };
+  const cpu = find(rows("connect", { sut, baseline }), "connect", "server CPU per user");
+  assert.deepEqual([cpu.value, cpu.baseline, cpu.ratio, cpu.unit], [3, 1.5, 2, "ms"]);
+});
+
+Deno.test("report - a storm gives the server's CPU per join beside its length", () => {
+  const storm: StormResult = {
+    mode: "diff",
+    users: 2000,
+    joined: 2000,
+    joinPhaseMs: 9000,
+    convergedMs: 9500,
+    fullSockets: 2000,
+    bytes: 2 ** 20,
+    frames: 10,
+    snapshots: 2,
+    perJoin: summarize([4]),
+    serverCloses: {},
+    cpu: { server: 60, generator: 40 },
+    cpuMsPerJoin: { server: 2.85, generator: 1.9 },
+  };
+  const all = rows("storm_diff", { stormDiff: storm });
+  assert.deepEqual([find(all, "join storm (diff)", "every roster complete").met], [true]);
+  const cpu = find(all, "join storm (diff)", "server CPU per join");
+  assert.deepEqual([cpu.value, cpu.unit], [2.85, "ms"]);
 });

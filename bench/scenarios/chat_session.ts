@@ -13,6 +13,7 @@
  */
 import { log } from "../log.ts";
 import type { BenchOptions } from "../options.ts";
+import { CpuMeter } from "../proc.ts";
 import { ServerProcess, type Target } from "../server_process.ts";
 import { restingRssKiB, steadyRssKiB, waitForQuiet } from "../settle.ts";
 import { type ConnectTimes, UserPool } from "../user_pool.ts";
@@ -46,6 +47,11 @@ export interface MemoryResult {
 export interface ChatSessionResult {
   target: Target;
   connect: ConnectTimes;
+  /**
+   * The server's CPU time per user to connect everyone, their presence
+   * traffic included (until it went quiet), in milliseconds.
+   */
+  connectCpuMsPerUser: number;
   memory?: MemoryResult;
   openLoop?: OpenLoopResult;
   closedLoop?: ClosedLoopResult;
@@ -72,6 +78,7 @@ export async function runChatSession(
     if (selected.has("memory")) log(`${target}: waiting up to ${options.restMs / 1000} s for memory at rest`);
     const idle = selected.has("memory") ? await restingRssKiB(server.pid, rest) : undefined;
     log(`${target}: connecting ${options.users} users`);
+    const connectCpu = new CpuMeter({ server: server.pid });
     pool = await UserPool.connect({
       count: options.users,
       serverFor: () => server.url,
@@ -83,6 +90,7 @@ export async function runChatSession(
     const result: ChatSessionResult = {
       target,
       connect: pool.connectTimes,
+      connectCpuMsPerUser: connectCpu.seconds().server * 1000 / pool.size,
       serverCloses: pool.closes,
       generatorRssKiB: Math.round(Deno.memoryUsage().rss / 1024),
     };

@@ -51,6 +51,12 @@ export interface StormResult {
   serverCloses: Record<string, number>;
   /** CPU share during the storm, in percent of one core, by process. */
   cpu: Record<string, number>;
+  /**
+   * CPU time per user who joined, in milliseconds, by process: the work a
+   * join costs, where the storm's length also holds the waits (round trips
+   * to the database, the other processes' turns on the cores).
+   */
+  cpuMsPerJoin: Record<string, number>;
 }
 
 /** Runs one join storm against a fresh Quick Chat server. */
@@ -85,6 +91,9 @@ export async function runJoinStorm(options: StormOptions): Promise<StormResult> 
     const converged = joined === options.users && await tracker.waitAllFull(deadline - performance.now());
     const convergedMs = converged ? performance.now() - started : null;
     const cpu = meter.read();
+    const cpuMsPerJoin = Object.fromEntries(
+      Object.entries(meter.seconds()).map(([name, seconds]) => [name, joined > 0 ? seconds * 1000 / joined : NaN]),
+    );
     log(`storm (${options.mode}): ${converged ? "converged" : "did not converge"}, ${joined} joined`);
     return {
       mode: options.mode,
@@ -99,6 +108,7 @@ export async function runJoinStorm(options: StormOptions): Promise<StormResult> 
       perJoin: perJoin.summary(),
       serverCloses: { ...serverCloses },
       cpu,
+      cpuMsPerJoin,
     };
   } finally {
     // Stopping the server first spares a flooded generator the close handshakes.
