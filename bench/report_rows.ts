@@ -132,6 +132,13 @@ function judge(row: Row, target: string, met: (value: number, baseline: number |
   return { ...row, target, met: row.value === null || Number.isNaN(row.value) ? null : met(row.value, row.baseline) };
 }
 
+function stagesNote(storm: StormResult | undefined): string {
+  if (storm === undefined) return "";
+  const { register, open, firstRoster } = storm.stages;
+  const ms = (summary: { p50: number }) => summary.p50.toFixed(2);
+  return `medians: register ${ms(register)}, socket open ${ms(open)}, first roster ${ms(firstRoster)} ms`;
+}
+
 function framesNote(storm: StormResult | undefined): string {
   return storm === undefined ? "" : `${storm.snapshots} whole rosters, ${storm.frames - storm.snapshots} diffs`;
 }
@@ -221,7 +228,7 @@ function stormRows(scenario: string, outcome: Outcome<StormResult> | undefined, 
     target === "" ? converged : judge(converged, target, (v) => v <= 10),
     storm(scenario, "bytes to presence sockets", "MiB", (r) => r.bytes / 2 ** 20),
     { ...storm(scenario, "presence frames", "", (r) => r.frames), note: framesNote(result) },
-    storm(scenario, "join p50 (register → snapshot)", "ms", (r) => r.perJoin.p50),
+    { ...storm(scenario, "join p50 (register → snapshot)", "ms", (r) => r.perJoin.p50), note: stagesNote(result) },
     storm(scenario, "join p99 (register → snapshot)", "ms", (r) => r.perJoin.p99),
     storm(scenario, "server CPU", "%", (r) => r.cpu.server),
     storm(scenario, "server CPU per join", "ms", (r) => r.cpuMsPerJoin.server),

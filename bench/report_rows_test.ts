@@ -107,7 +107,7 @@ Deno.test("report - connect gives the server's CPU per user beside the relay's",
   assert.deepEqual([cpu.value, cpu.baseline, cpu.ratio, cpu.unit], [3, 1.5, 2, "ms"]);
 });
 
-Deno.test("report - a storm gives the server's CPU per join beside its length", () => {
+Deno.test("report - a storm gives the server's CPU per join and the join's steps beside its length", () => {
   const storm: StormResult = {
     mode: "diff",
     users: 2000,
@@ -119,6 +119,7 @@ Deno.test("report - a storm gives the server's CPU per join beside its length", 
     frames: 10,
     snapshots: 2,
     perJoin: summarize([4]),
+    stages: { register: summarize([2.5]), open: summarize([1]), firstRoster: summarize([0.5]) },
     serverCloses: {},
     cpu: { server: 60, generator: 40 },
     cpuMsPerJoin: { server: 2.85, generator: 1.9 },
@@ -127,4 +128,6 @@ Deno.test("report - a storm gives the server's CPU per join beside its length", 
   assert.deepEqual([find(all, "join storm (diff)", "every roster complete").met], [true]);
   const cpu = find(all, "join storm (diff)", "server CPU per join");
   assert.deepEqual([cpu.value, cpu.unit], [2.85, "ms"]);
+  const p50 = find(all, "join storm (diff)", "join p50 (register → snapshot)");
+  assert.equal(p50.note, "medians: register 2.50, socket open 1.00, first roster 0.50 ms");
 });

@@ -47,6 +47,12 @@ export interface StormResult {
   snapshots: number;
   /** Register to first snapshot, per user, in milliseconds. */
   perJoin: Summary;
+  /**
+   * The join's three steps, per user, in milliseconds: the register request,
+   * the presence socket's opening handshake, and from the socket open to its
+   * first roster frame.
+   */
+  stages: { register: Summary; open: Summary; firstRoster: Summary };
   /** Sockets the server closed, by close code. */
   serverCloses: Record<string, number>;
   /** CPU share during the storm, in percent of one core, by process. */
@@ -71,6 +77,11 @@ export async function runJoinStorm(options: StormOptions): Promise<StormResult> 
   const sockets: WebSocket[] = [];
   const serverCloses: Record<string, number> = {};
   const perJoin = new Samples(options.users);
+  const stages = {
+    register: new Samples(options.users),
+    open: new Samples(options.users),
+    firstRoster: new Samples(options.users),
+  };
   try {
     log(`storm (${options.mode}): ${options.users} users join one after another`);
     const meter = new CpuMeter({ server: server.pid, generator: Deno.pid });
@@ -79,12 +90,18 @@ export async function runJoinStorm(options: StormOptions): Promise<StormResult> 
     for (let i = 0; i < options.users && performance.now() < deadline; i++) {
       const joinStarted = performance.now();
       const token = await register(server.url, tracker.id(i), `Storm${i}`);
+      const registered = performance.now();
       const url = presenceUrl(server.url, tracker.id(i), token, options.mode);
       const socket = await openSocket(url, (frame) => tracker.receive(i, frame));
+      const opened = performance.now();
       socket.onclose = (event) => serverCloses[event.code] = (serverCloses[event.code] ?? 0) + 1;
       sockets.push(socket);
       if (!await within(tracker.firstFrame(i), deadline - performance.now())) break;
-      perJoin.add(performance.now() - joinStarted);
+      const done = performance.now();
+      perJoin.add(done - joinStarted);
+      stages.register.add(registered - joinStarted);
+      stages.open.add(opened - registered);
+      stages.firstRoster.add(done - opened);
     }
     const joined = perJoin.count;
     const joinPhaseMs = performance.now() - started;
@@ -106,6 +123,11 @@ export async function runJoinStorm(options: StormOptions): Promise<StormResult> 
       frames: tracker.frames,
       snapshots: tracker.snapshots,
       perJoin: perJoin.summary(),
+      stages: {
+        register: stages.register.summary(),
+        open: stages.open.summary(),
+        firstRoster: stages.firstRoster.summary(),
+      },
       serverCloses: { ...serverCloses },
       cpu,
       cpuMsPerJoin,
