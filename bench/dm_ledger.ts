@@ -58,10 +58,14 @@ export class DmLedger {
   #strays = 0;
   #errors: Record<string, number> = {};
   #latency = new Samples(1 << 16);
+  /** When each DM reached its recipient (`performance.now()`), kept for {@link timelineCsv}; NaN until then. */
+  #deliveredAt: Float64Array | null;
   #whenSettled: { count: number; resolve: () => void } | undefined;
 
-  constructor(firstSeq: number) {
+  /** With `keepTimeline`, each DM's delivery time is kept too, for {@link timelineCsv}. */
+  constructor(firstSeq: number, options: { keepTimeline?: boolean } = {}) {
     this.#first = firstSeq;
+    this.#deliveredAt = options.keepTimeline ? new Float64Array(1 << 16).fill(NaN) : null;
   }
 
   /** Called when a DM is delivered and echoed, or refused; the closed loop refills its window here. */
@@ -106,6 +110,7 @@ export class DmLedger {
     if (bit === DELIVERED) {
       this.#delivered++;
       this.#latency.add(now - this.#sentAt[slot]);
+      if (this.#deliveredAt !== null) this.#deliveredAt[slot] = now;
     } else {
       this.#echoed++;
     }
@@ -144,6 +149,24 @@ export class DmLedger {
       errors: { ...this.#errors },
       latency: this.#latency.summary(),
     };
+  }
+
+  /**
+   * Every DM sent, one line each: its sequence number, when it was sent (Unix
+   * time in milliseconds, so that it lines up with other processes' logs) and
+   * its latency in milliseconds, empty when it never arrived. Needs
+   * `keepTimeline`.
+   */
+  timelineCsv(): string {
+    const deliveredAt = this.#deliveredAt;
+    if (deliveredAt === null) throw new Error("This ledger keeps no timeline: construct it with keepTimeline");
+    const lines = ["seq,sent_at_ms,latency_ms"];
+    for (let slot = 0; slot < this.#next; slot++) {
+      const sentAt = this.#sentAt[slot];
+      const latency = Number.isNaN(deliveredAt[slot]) ? "" : (deliveredAt[slot] - sentAt).toFixed(3);
+      lines.push(`${this.#first + slot},${(performance.timeOrigin + sentAt).toFixed(3)},${latency}`);
+    }
+    return lines.join("\n") + "\n";
   }
 
   #settle(seq: number): void {
@@ -188,5 +211,10 @@ export class DmLedger {
     const state = new Uint8Array(size);
     state.set(this.#state);
     this.#state = state;
+    if (this.#deliveredAt !== null) {
+      const deliveredAt = new Float64Array(size).fill(NaN);
+      deliveredAt.set(this.#deliveredAt);
+      this.#deliveredAt = deliveredAt;
+    }
   }
 }

@@ -49,3 +49,30 @@ Deno.test("dm ledger - grows past its initial capacity", () => {
   for (let i = 0; i < 70_000; i++) ledger.receive(1, dm(ledger.sent(0, 0)));
   assert.equal(ledger.totals().delivered, 70_000);
 });
+
+Deno.test("dm ledger - a timeline lists every DM with its send time and latency, blank when it never arrived", () => {
+  const ledger = new DmLedger(7, { keepTimeline: true });
+  const sentAt = performance.now();
+  const first = ledger.sent(0, sentAt);
+  ledger.sent(2, sentAt + 1);
+  // Past the first capacity, so the timeline grows with the rest.
+  let last = 0;
+  for (let i = 0; i < 70_000; i++) last = ledger.sent(4, sentAt);
+  ledger.receive(1, dm(first));
+  ledger.receive(5, dm(last));
+  const receivedBy = performance.now();
+  const lines = ledger.timelineCsv().trimEnd().split("\n").map((line) => line.split(","));
+  assert.deepEqual(lines[0], ["seq", "sent_at_ms", "latency_ms"]);
+  assert.equal(lines.length, 1 + 70_002);
+  const arrived = (latency: string) => Number(latency) >= 0 && Number(latency) <= receivedBy - sentAt + 0.001;
+  const [seq, at, latency] = lines[1];
+  assert.deepEqual([Number(seq), Number(at)], [7, Number((performance.timeOrigin + sentAt).toFixed(3))]);
+  assert.ok(arrived(latency), `latency ${latency}`);
+  assert.deepEqual([lines[2][0], lines[2][2]], ["8", ""]);
+  assert.equal(Number(lines[70_002][0]), last);
+  assert.ok(arrived(lines[70_002][2]), `latency ${lines[70_002][2]}`);
+});
+
+Deno.test("dm ledger - asks for a timeline it was not told to keep with an error", () => {
+  assert.throws(() => new DmLedger(0).timelineCsv(), /keepTimeline/);
+});

@@ -53,6 +53,8 @@ export interface BenchOptions {
   drainMs: number;
   /** How long memory readings wait for the server to give back what it only needed for a while. */
   restMs: number;
+  /** Write each open-loop DM's send time and latency to a CSV file beside the results. */
+  timeline: boolean;
   verbose: boolean;
 }
 
@@ -78,6 +80,7 @@ export const USAGE = `Usage: deno task bench [flags]
   --warmup=S               seconds of unmeasured DMs before each open loop (default 1)
   --drain=S                seconds to wait for late DMs before counting them lost (default 5)
   --rest=S                 seconds a memory reading waits for the server to give memory back (default 45; --quick: 10)
+  --timeline               write each DM of every session's open loop (send time, latency) to a CSV file
   --verbose                echo the servers' output
   --help                   this text`;
 
@@ -103,6 +106,7 @@ export function parseOptions(args: string[], envDatabaseUrl?: string): BenchOpti
       warmup: { type: "string" },
       drain: { type: "string" },
       rest: { type: "string" },
+      timeline: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -131,6 +135,7 @@ export function parseOptions(args: string[], envDatabaseUrl?: string): BenchOpti
     warmupS: positive("warmup", values.warmup, 1),
     drainMs: positive("drain", values.drain, 5) * 1000,
     restMs: positive("rest", values.rest, quick ? 10 : 45) * 1000,
+    timeline: values.timeline,
     verbose: values.verbose,
   };
 }

@@ -59,11 +59,16 @@ export function formatReport(rows: Row[], environment: Environment, options: Ben
 
 /** Writes the whole run as JSON to bench/results/<timestamp>.json and returns the path. */
 export async function writeResults(run: unknown, startedAt: Date): Promise<string> {
-  await Deno.mkdir(RESULTS_DIR, { recursive: true });
-  const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
-  const path = `${RESULTS_DIR}${stamp}.json`;
+  const path = await resultsPath("", "json", startedAt);
   await Deno.writeTextFile(path, JSON.stringify(run, null, 2) + "\n");
   return path;
+}
+
+/** A path in bench/results/ named by a time (now unless given) and a prefix, e.g. `timeline-relay-<time>.csv`. */
+export async function resultsPath(prefix: string, extension: string, at = new Date()): Promise<string> {
+  await Deno.mkdir(RESULTS_DIR, { recursive: true });
+  const stamp = at.toISOString().replace(/[:.]/g, "-");
+  return `${RESULTS_DIR}${prefix === "" ? "" : `${prefix}-`}${stamp}.${extension}`;
 }
 
 function percent(share: number): string {

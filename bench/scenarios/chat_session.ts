@@ -14,6 +14,7 @@
 import { log } from "../log.ts";
 import type { BenchOptions } from "../options.ts";
 import { CpuMeter } from "../proc.ts";
+import { resultsPath } from "../report.ts";
 import { ServerProcess, type Target } from "../server_process.ts";
 import { restingRssKiB, steadyRssKiB, waitForQuiet } from "../settle.ts";
 import { type ConnectTimes, UserPool } from "../user_pool.ts";
@@ -117,7 +118,8 @@ export async function runChatSession(
     if (selected.has("open_loop")) {
       log(`${target}: open loop, ${options.rate} DMs/s for ${options.durationS} s`);
       const { rate, durationS, warmupS } = options;
-      result.openLoop = await runWarmOpenLoop(pool, { rate, durationS, warmupS, drainMs, pids });
+      const timelinePath = options.timeline ? await resultsPath(`timeline-${target}`, "csv") : undefined;
+      result.openLoop = await runWarmOpenLoop(pool, { rate, durationS, warmupS, drainMs, pids, timelinePath });
       await waitForQuiet(() => connectedPool.framesReceived, { quietMs: 300 });
     }
     if (selected.has("closed_loop")) {

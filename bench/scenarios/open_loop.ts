@@ -13,6 +13,7 @@
  * @module
  */
 import { DmLedger, type LedgerTotals } from "../dm_ledger.ts";
+import { log } from "../log.ts";
 import { CpuMeter } from "../proc.ts";
 import { Samples, type Summary } from "../stats.ts";
 import type { UserPool } from "../user_pool.ts";
@@ -27,6 +28,8 @@ export interface OpenLoopOptions {
   drainMs: number;
   /** Processes whose CPU share to report, by name; the generator is added. */
   pids: Record<string, number>;
+  /** A file to write each DM's send time and latency to, as CSV (the warm-up's are not written). */
+  timelinePath?: string;
 }
 
 /** What an open loop measured. */
@@ -55,13 +58,13 @@ export async function runWarmOpenLoop(
   pool: UserPool,
   options: OpenLoopOptions & { warmupS: number },
 ): Promise<OpenLoopResult> {
-  await runOpenLoop(pool, { ...options, durationS: options.warmupS });
+  await runOpenLoop(pool, { ...options, durationS: options.warmupS, timelinePath: undefined });
   return runOpenLoop(pool, options);
 }
 
 /** Offers DMs at a fixed rate, round-robin over the pool's users, each to its peer. */
 export async function runOpenLoop(pool: UserPool, options: OpenLoopOptions): Promise<OpenLoopResult> {
-  const ledger = new DmLedger(pool.dmsSent);
+  const ledger = new DmLedger(pool.dmsSent, { keepTimeline: options.timelinePath !== undefined });
   pool.onChat = (user, frame) => ledger.receive(user, frame);
   const total = Math.max(1, Math.round(options.rate * options.durationS));
   const slotMs = 1000 / options.rate;
@@ -87,6 +90,10 @@ export async function runOpenLoop(pool: UserPool, options: OpenLoopOptions): Pro
   const cpu = meter.read();
   const drained = await ledger.waitSettled(total, options.drainMs);
   pool.onChat = () => {};
+  if (options.timelinePath !== undefined) {
+    await Deno.writeTextFile(options.timelinePath, ledger.timelineCsv());
+    log(`open loop: each DM's send time and latency written to ${options.timelinePath}`);
+  }
   return {
     rate: options.rate,
     durationS: options.durationS,
