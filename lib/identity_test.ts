@@ -26,6 +26,19 @@ Deno.test("identity - a fresh instance with the same secret agrees, another secr
   assert.equal((await Identities.create(noDatabase, `${secret}-other`)).verify(ada, token), false);
 });
 
+Deno.test("identity - tokens stay the same and check out however many users came between", async () => {
+  const identities = await Identities.create(noDatabase, secret);
+  const fresh = await Identities.create(noDatabase, secret);
+  // More users than the instance keeps tokens of, so the first ones are signed again when checked.
+  const users = Array.from({ length: 5000 }, () => crypto.randomUUID());
+  const tokens = users.map((user) => identities.sign(user));
+  for (const i of [0, 1, 2500, 4999]) {
+    assert.equal(tokens[i], fresh.sign(users[i]));
+    assert.equal(identities.verify(users[i], tokens[i]), true);
+    assert.equal(identities.verify(users[i], tokens[(i + 1) % users.length]), false);
+  }
+});
+
 Deno.test("identity - the token is read from the query first, then the cookie", () => {
   const url = new URL("http://localhost/ws/chat?me=x&token=from-query");
   const req = new Request(url, { headers: { cookie: "a=1; qc_token=from%2Dcookie; b=2" } });
