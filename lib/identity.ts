@@ -10,6 +10,8 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /** Tokens kept after signing, the oldest dropped first. */
 const RECENT_TOKENS = 4096;
+/** The longest id whose token is kept: ids are UUIDs (every caller checks), so the kept tokens stay small. */
+const KEPT_ID_MAX_CHARS = 36;
 
 /**
  * Signs and checks identity tokens: an HMAC-SHA-256 over the user id, so a
@@ -45,6 +47,7 @@ export class Identities {
     const known = this.#recent.get(userId);
     if (known !== undefined) return known;
     const token = createHmac("sha256", this.#secret).update(`quick-chat:${userId}`).digest("base64url");
+    if (userId.length > KEPT_ID_MAX_CHARS) return token;
     if (this.#recent.size >= RECENT_TOKENS) this.#recent.delete(this.#recent.keys().next().value!);
     this.#recent.set(userId, token);
     return token;

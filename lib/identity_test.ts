@@ -37,6 +37,10 @@ Deno.test("identity - tokens stay the same and check out however many users came
     assert.equal(identities.verify(users[i], tokens[i]), true);
     assert.equal(identities.verify(users[i], tokens[(i + 1) % users.length]), false);
   }
+  // Longer than any id, so not kept: signed the same way all the same.
+  const long = "x".repeat(1000);
+  assert.equal(identities.sign(long), fresh.sign(long));
+  assert.equal(identities.verify(long, fresh.sign(long)), true);
 });
 
 Deno.test("identity - the token is read from the query first, then the cookie", () => {
