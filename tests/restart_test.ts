@@ -114,10 +114,8 @@ Deno.test({
       `restart of a server with ${CLIENTS} clients: old process exited after ${ms(exitedAt - restartAt)}, ` +
         `new one listening after ${ms(listeningAt - restartAt)}; reconnects after the SIGTERM: ` +
         `p10 ${ms(percentile(times, 0.1))}, p50 ${ms(percentile(times, 0.5))}, p90 ${ms(percentile(times, 0.9))}, ` +
-        `max ${ms(times.at(-1)!)}; span ${
-          ms(spanMs)
-        }; busiest ${HERD_WINDOW_MS} ms window: ${busiestBack} clients back, ` +
-        `${busiest} tries that brought a client back\n` +
+        `max ${ms(times.at(-1)!)}; span ${ms(spanMs)}; ` +
+        `busiest ${HERD_WINDOW_MS} ms window: ${busiestBack} clients back, ${busiest} tries that brought a client back\n` +
         `registrations on the way back: ${JSON.stringify(Object.fromEntries(outcomes))}\n` +
         `the new process's warnings: ${JSON.stringify(Object.fromEntries(warnings))}`,
     );
