@@ -5,13 +5,14 @@
  * @example
  * ```ts
  * const load = { busyAtStart: await machineBusyShare(), loadAtStart: Deno.loadavg() };
- * const environment = await describeEnvironment(load);
+ * const environment = await describeEnvironment(load, await measureCalibration());
  * console.log(environment.cores, environment.deno);
  * ```
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
+import type { MachineCalibration } from "./calibration.ts";
 import { baselineWsVersion } from "./server_process.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -35,6 +36,8 @@ export interface Environment {
   busyAtStart: number;
   /** 1-, 5- and 15-minute load averages when the run started. */
   loadAtStart: number[];
+  /** The machine's pace before the run; `null` when it could not be measured. */
+  calibration: MachineCalibration | null;
 }
 
 /** What the machine was doing just before the run. */
@@ -44,7 +47,10 @@ export interface MachineLoad {
 }
 
 /** Describes this machine and the versions in use, with its load measured before the run. */
-export async function describeEnvironment(load: MachineLoad): Promise<Environment> {
+export async function describeEnvironment(
+  load: MachineLoad,
+  calibration: MachineCalibration | null,
+): Promise<Environment> {
   const cpuinfo = readOr("/proc/cpuinfo", "");
   const cpuModel = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? "unknown";
   return {
@@ -59,6 +65,7 @@ export async function describeEnvironment(load: MachineLoad): Promise<Environmen
     ws: tryOr(baselineWsVersion, "not installed"),
     commit: await commit(),
     ...load,
+    calibration,
   };
 }
 

@@ -15,10 +15,11 @@
  *
  * @module
  */
+import { type MachineCalibration, measureCalibration } from "./calibration.ts";
 import { describeEnvironment } from "./environment.ts";
 import { log } from "./log.ts";
 import { type BenchOptions, parseOptions, USAGE } from "./options.ts";
-import { formatReport, writeResults } from "./report.ts";
+import { formatReport, resultsDir, writeResults } from "./report.ts";
 import { buildRows } from "./report_rows.ts";
 import type { BenchResults, Outcome } from "./results.ts";
 import { type ChatSessionResult, SESSION_SCENARIOS } from "./scenarios/chat_session.ts";
@@ -108,15 +109,27 @@ async function main(): Promise<number> {
   // Interrupted, this process just ends: each generator it started stops its servers when its stdin closes.
   const startedAt = new Date();
   const load = { busyAtStart: await machineBusyShare(), loadAtStart: Deno.loadavg() };
+  const calibration = await calibrate();
   const results = await runBench(options, Deno.args);
   // Described after the run, which installs the relay whose version it names.
-  const environment = await describeEnvironment(load);
+  const environment = await describeEnvironment(load, calibration);
   const rows = buildRows(results, options);
   console.log(formatReport(rows, environment, options));
   const recordedOptions = { ...options, only: [...options.only], databaseUrl: redact(options.databaseUrl) };
   const path = await writeResults({ startedAt, environment, options: recordedOptions, rows, results }, startedAt);
   console.log(`\nFull results: ${path}`);
   return anyFailed(results) ? 1 : 0;
+}
+
+/** The machine's pace, or `null` with the reason on stderr: the run's figures stand without it. */
+async function calibrate(): Promise<MachineCalibration | null> {
+  log("measuring the machine's pace (loopback round trips, fdatasync)");
+  try {
+    return await measureCalibration(await resultsDir());
+  } catch (error) {
+    log(`the machine's pace could not be measured: ${error instanceof Error ? error.message : error}`);
+    return null;
+  }
 }
 
 // A password in the database URL stays out of the results file.

@@ -11,6 +11,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { IDLE_MS, type MachineCalibration } from "./calibration.ts";
 import type { Environment } from "./environment.ts";
 import type { BenchOptions } from "./options.ts";
 import type { Row } from "./report_rows.ts";
@@ -39,6 +40,7 @@ export function formatReport(rows: Row[], environment: Environment, options: Ben
     environment.os,
     `Deno ${environment.deno} (V8 ${environment.v8}), Node ${environment.node}, ws ${environment.ws}, ` +
     `Quick Chat ${environment.commit}; cores busy before the run: ${percent(environment.busyAtStart)}`,
+    formatCalibration(environment.calibration),
     `${options.users} users, ${options.rate} DMs/s for ${options.durationS} s` +
     (options.databaseUrl === undefined ? ", embedded database" : ", PostgreSQL") +
     (options.quick ? " (quick run: targets are set for 2,000 users at 5,000 DMs/s)" : ""),
@@ -66,9 +68,23 @@ export async function writeResults(run: unknown, startedAt: Date): Promise<strin
 
 /** A path in bench/results/ named by a time (now unless given) and a prefix, e.g. `timeline-relay-<time>.csv`. */
 export async function resultsPath(prefix: string, extension: string, at = new Date()): Promise<string> {
-  await Deno.mkdir(RESULTS_DIR, { recursive: true });
+  const dir = await resultsDir();
   const stamp = at.toISOString().replace(/[:.]/g, "-");
-  return `${RESULTS_DIR}${prefix === "" ? "" : `${prefix}-`}${stamp}.${extension}`;
+  return `${dir}${prefix === "" ? "" : `${prefix}-`}${stamp}.${extension}`;
+}
+
+/** bench/results/, made if it is missing. */
+export async function resultsDir(): Promise<string> {
+  await Deno.mkdir(RESULTS_DIR, { recursive: true });
+  return RESULTS_DIR;
+}
+
+/** The machine's pace, which the sequential figures (the join storm above all) follow from day to day. */
+export function formatCalibration(calibration: MachineCalibration | null): string {
+  if (calibration === null) return "Machine's pace: not measured";
+  const us = (value: number) => `${Math.round(value)} µs`;
+  return `Machine's pace: loopback round trip ${us(calibration.roundTripUs)}, ` +
+    `${us(calibration.roundTripAfterIdleUs)} after ${IDLE_MS} ms idle; fdatasync ${us(calibration.syncUs)}`;
 }
 
 function percent(share: number): string {
