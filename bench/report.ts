@@ -79,7 +79,7 @@ export async function resultsDir(): Promise<string> {
   return RESULTS_DIR;
 }
 
-/** The machine's pace, which the sequential figures (the join storm above all) follow from day to day. */
+/** The machine's pace: how long the steps of a join's chain (waking a process, a durable write) take on it. */
 export function formatCalibration(calibration: MachineCalibration | null): string {
   if (calibration === null) return "Machine's pace: not measured";
   const us = (value: number) => `${Math.round(value)} µs`;
