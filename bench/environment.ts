@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * const load = { busyAtStart: await machineBusyShare(), loadAtStart: Deno.loadavg() };
- * const environment = await describeEnvironment(load, await measureCalibration());
+ * const environment = await describeEnvironment(load, await measureCalibration(Deno.cwd()));
  * console.log(environment.cores, environment.deno);
  * ```
  *
