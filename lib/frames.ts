@@ -2,11 +2,12 @@ import type { Connection } from "./connection.ts";
 import { ClientFrame, CloseCode, describeIssue } from "./protocol.ts";
 
 /**
- * Reads one inbound frame with every guard applied in order: text only, the
- * size limit (close 1009), the connection's rate limit (`RATE_LIMITED`, close
- * 1008 when it goes on), JSON, and the protocol's schema (`INVALID_PAYLOAD`
- * naming the field). `now` is `Date.now()` for the rate limit. Returns the
- * frame, or `null` once the refusal is answered.
+ * Reads one inbound frame with every guard applied in order: the size limit
+ * (close 1009), the connection's rate limit (`RATE_LIMITED`, close 1008 when
+ * it goes on), text only, JSON, and the protocol's schema (`INVALID_PAYLOAD`
+ * naming the field). Every frame counts against the rate limit, binary ones
+ * too, since each refusal costs the server a reply. `now` is `Date.now()` for
+ * the rate limit. Returns the frame, or `null` once the refusal is answered.
  *
  * @example
  * ```ts
@@ -20,10 +21,6 @@ export function readFrame(connection: Connection, data: unknown, maxBytes: numbe
     connection.close(CloseCode.MessageTooBig, "MESSAGE_TOO_LARGE");
     return null;
   }
-  if (typeof data !== "string") {
-    connection.sendError("INVALID_PAYLOAD", "Frames must be JSON text, not binary");
-    return null;
-  }
   const bucket = connection.bucket;
   if (!bucket.take(now)) {
     if (bucket.refusedInARow >= bucket.burst) {
@@ -31,8 +28,12 @@ export function readFrame(connection: Connection, data: unknown, maxBytes: numbe
     } else {
       // With the refused dm's id the client knows which message to send again.
       const detail = `Slow down: at most ${bucket.perSecond} frames per second`;
-      connection.sendError("RATE_LIMITED", detail, dmIdOf(data));
+      connection.sendError("RATE_LIMITED", detail, typeof data === "string" ? dmIdOf(data) : undefined);
     }
+    return null;
+  }
+  if (typeof data !== "string") {
+    connection.sendError("INVALID_PAYLOAD", "Frames must be JSON text, not binary");
     return null;
   }
   const written = writtenDm(data);

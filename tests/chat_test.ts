@@ -142,6 +142,21 @@ dbTest("chat - frames over the rate limit are refused, and sustained abuse close
   await bobSocket.close();
 }, { RATE_LIMIT_PER_SEC: "2", RATE_LIMIT_BURST: "4" });
 
+dbTest("chat - binary frames count against the rate limit like any other", async (server) => {
+  const ada = await server.register("Ada");
+  const adaSocket = await server.chat(ada);
+  // A burst of 4 is answered, 3 are refused, and the 4th refusal in a row closes the socket.
+  for (let i = 0; i < 8; i++) adaSocket.socket.send(new Uint8Array([i]));
+  await adaSocket.next(isError("RATE_LIMITED"));
+  const closed = await adaSocket.closed;
+  assert.deepEqual(adaSocket.all("error").map((frame) => frame.code), [
+    ...Array(4).fill("INVALID_PAYLOAD"),
+    ...Array(3).fill("RATE_LIMITED"),
+  ]);
+  assert.equal(closed.code, 1008);
+  assert.equal(closed.reason, "RATE_LIMITED");
+}, { RATE_LIMIT_PER_SEC: "2", RATE_LIMIT_BURST: "4" });
+
 dbTest("chat - a user may hold at most the configured number of sockets", async (server) => {
   const ada = await server.register("Ada");
   const open = [await server.chat(ada), await server.presence(ada), await server.chat(ada)];
