@@ -23,12 +23,18 @@ export const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u
 /** Longest display name, in characters, after trimming. */
 export const NAME_MAX = 32;
 
-/** A display name: 1–32 characters after trimming, no control characters. */
+/**
+ * A display name: 1–32 characters after trimming, no control characters, and
+ * well-formed: JSON can carry half of a surrogate pair, but PostgreSQL's
+ * `jsonb` refuses it (failing every user's write batched with it) and its
+ * text would store it as U+FFFD.
+ */
 export const DisplayName = z.string({ error: "must be a string" })
   .trim()
   .min(1, { error: "must not be empty" })
   .max(NAME_MAX, { error: `must be at most ${NAME_MAX} characters` })
-  .refine((name) => !NAME_FORBIDDEN.test(name), { error: "must not contain control characters" });
+  .refine((name) => !NAME_FORBIDDEN.test(name), { error: "must not contain control characters" })
+  .refine((name) => name.isWellFormed(), { error: "must be well-formed Unicode (no lone surrogates)" });
 
 /** `POST /presence/register` body. */
 export const RegisterBody = z.object({ user_id: UserId, name: DisplayName });

@@ -166,6 +166,8 @@ dbTest("presence - every bad register gets a 4xx with a reason, and the server s
   await expectBadRequest(server, { user_id: id, name: "   " }, 400, /"name" must not be empty/);
   await expectBadRequest(server, { user_id: id, name: "x".repeat(33) }, 400, /at most 32 characters/);
   await expectBadRequest(server, { user_id: id, name: "bell\u0007" }, 400, /control characters/);
+  // JSON can carry half of a surrogate pair; the database's JSON cannot.
+  await expectBadRequest(server, { user_id: id, name: "Ada\ud800" }, 400, /"name" must be well-formed Unicode/);
   await expectBadRequest(server, { user_id: id, name: "Ada" }, 415, /application\/json/, "text/plain");
   await expectBadRequest(server, { user_id: id, name: "A".repeat(10_000) }, 413, /limited to 4096 bytes/);
   // A body of undeclared length (chunked) is cut off at the limit too.
