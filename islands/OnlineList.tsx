@@ -19,8 +19,9 @@ export interface OnlineListProps {
 export default function OnlineList({ nameMax }: OnlineListProps) {
   const store = chatStore();
   useEffect(() => store.start(), []);
-  const total = store.peers.value.length;
-  const shown = store.shownPeers.value.length;
+  // The count is of who is online; the list also keeps conversations with people who left.
+  const total = store.peers.value.filter((peer) => peer.online).length;
+  const shown = store.shownPeers.value.filter((peer) => peer.online).length;
   const filtering = store.query.value.trim() !== "";
 
   return (

@@ -19,7 +19,13 @@
  * @module
  */
 import { computed, signal } from "@preact/signals";
-import { type Conversation, type Conversations, lastActivity, totalUnread } from "./client/conversations.ts";
+import {
+  type Activity,
+  type Conversation,
+  type Conversations,
+  lastActivity,
+  totalUnread,
+} from "./client/conversations.ts";
 import type { Identity } from "./client/identity.ts";
 import { filterPeers, listPeers, type Peer, type Roster } from "./client/roster.ts";
 import { ChatSession } from "./client/session.ts";
@@ -62,7 +68,7 @@ export class ChatStore {
   /** Unsent text per peer, so switching conversations keeps it. */
   readonly drafts = new Map<string, string>();
 
-  /** Everyone online but me, in list order. */
+  /** Everyone online but me, and those I have a conversation with, in list order. */
   readonly peers = computed<Peer[]>(() =>
     listPeers(this.roster.value, this.me.value?.user_id ?? null, this.#activity.value)
   );
@@ -85,13 +91,15 @@ export class ChatStore {
   readonly selectedOnline = computed(() => this.selected.value !== null && this.roster.value.has(this.selected.value));
 
   #session: ChatSession | null = null;
-  #previousActivity = new Map<string, number>();
+  #previousActivity = new Map<string, Activity>();
 
   /** Last activity per peer; the same map while it is unchanged, so receipts do not re-sort the list. */
   #activity = computed(() => {
     const next = lastActivity(this.conversations.value);
     const previous = this.#previousActivity;
-    if (next.size === previous.size && [...next].every(([peer, at]) => previous.get(peer) === at)) return previous;
+    const same = (peer: string, { at, peerName }: Activity) =>
+      previous.get(peer)?.at === at && previous.get(peer)?.peerName === peerName;
+    if (next.size === previous.size && [...next].every(([peer, activity]) => same(peer, activity))) return previous;
     return this.#previousActivity = next;
   });
 

@@ -61,9 +61,9 @@ export async function waitUntilOnline(page: Page): Promise<void> {
   await page.getByRole("status").filter({ hasText: /^Online$/ }).waitFor();
 }
 
-/** The list of people online. */
+/** The list of people: everyone online, and those I have a conversation with. */
 export function onlineList(page: Page): Locator {
-  return page.getByRole("list", { name: "Online users" });
+  return page.getByRole("list", { name: "People" });
 }
 
 /** The button of a peer in the online list. */

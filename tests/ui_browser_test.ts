@@ -145,7 +145,7 @@ uiTest(
 );
 
 uiTest(
-  "ui - a reload keeps identity and conversation, and closing the browser takes the user off the list",
+  "ui - a reload keeps identity and conversation, and after closing the browser the user is offline but their messages can still be read",
   async (server, browser) => {
     const ada = await openChat(browser, server);
     const bob = await openChat(browser, server);
@@ -164,16 +164,24 @@ uiTest(
     await conversation(ada.page).getByText("before the reload").waitFor();
     assert.equal(await onlineList(bob.page).getByRole("button").count(), 1, "the reload did not duplicate Ada");
 
-    // The sockets work after the reload: a message from Bob arrives in the open conversation.
-    await peerButton(bob.page, adaName).click();
-    await messageBox(bob.page).fill("after the reload");
-    await messageBox(bob.page).press("Enter");
-    await conversation(ada.page).getByText("after the reload").waitFor();
+    // The sockets work after the reload: Ada's next message is delivered, and Bob has both unread.
+    await messageBox(ada.page).fill("after the reload");
+    await messageBox(ada.page).press("Enter");
+    await conversation(ada.page).getByRole("img", { name: "Delivered" }).nth(1).waitFor();
+    await peerButton(bob.page, adaName).filter({ hasText: "2 unread messages" }).waitFor();
+    await bob.page.waitForFunction(() => document.title === "(2) Quick Chat");
 
-    // Ada closes her browser: she leaves Bob's list, and a message to her fails kindly.
+    // Ada closes her browser before Bob reads them: she is no longer counted online, but her row
+    // stays, marked offline, so that Bob can still open the conversation and read what she wrote.
     await ada.context.close();
-    await peerButton(bob.page, adaName).waitFor({ state: "detached" });
-    await bob.page.getByText("No one else is here yet").waitFor();
+    await peerButton(bob.page, adaName).filter({ hasText: "offline" }).waitFor();
+    assert.match(await bob.page.getByTestId("online-count").innerText(), /^0\s+people$/);
+    await peerButton(bob.page, adaName).click();
+    await conversation(bob.page).getByText("after the reload").waitFor();
+    await bob.page.waitForFunction(() => document.title === "Quick Chat");
+    assert.equal(await peerButton(bob.page, adaName).filter({ hasText: "unread" }).count(), 0);
+
+    // A message to her fails kindly.
     await bob.page.getByRole("heading", { name: adaName }).waitFor();
     await bob.page.getByText(`${adaName} is offline. Messages can't be delivered until they're back.`).waitFor();
     await messageBox(bob.page).fill("are you there?");
@@ -297,7 +305,7 @@ uiTest(
 
     // A search that matches nobody says so.
     await ada.page.getByRole("searchbox", { name: "Search people" }).fill("zzz");
-    await ada.page.getByText("No one online matches “zzz”.").waitFor();
+    await ada.page.getByText("No one matches “zzz”.").waitFor();
     await ada.page.getByRole("searchbox", { name: "Search people" }).fill("");
 
     // Renaming: a refused name is explained, a good one reaches the peer.

@@ -198,12 +198,18 @@ export function unacknowledged(conversations: Conversations): { peerId: string; 
   return pending;
 }
 
-/** When each conversation last had a message, for ordering the list. */
-export function lastActivity(conversations: Conversations): Map<string, number> {
-  const activity = new Map<string, number>();
+/** A conversation as the list of peers sees it: when it last had a message, and the peer's name then. */
+export interface Activity {
+  at: number;
+  peerName: string;
+}
+
+/** Each conversation with messages: for ordering the list, and listing peers who went offline. */
+export function lastActivity(conversations: Conversations): Map<string, Activity> {
+  const activity = new Map<string, Activity>();
   for (const conversation of conversations.values()) {
     const last = conversation.messages.at(-1);
-    if (last !== undefined) activity.set(conversation.peerId, last.at);
+    if (last !== undefined) activity.set(conversation.peerId, { at: last.at, peerName: conversation.peerName });
   }
   return activity;
 }

@@ -107,5 +107,5 @@ Deno.test("ui - conversations keep their latest messages and report their last a
   const messages = conversations.get(ADA)!.messages;
   assert.equal(messages.length, MESSAGES_KEPT);
   assert.equal(messages[0].id, "m5");
-  assert.deepEqual([...lastActivity(conversations)], [[ADA, 5]]);
+  assert.deepEqual([...lastActivity(conversations)], [[ADA, { at: 5, peerName: "Ada" }]]);
 });

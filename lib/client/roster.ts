@@ -11,6 +11,7 @@
  * @module
  */
 import type { PresenceServerFrame, RosterEntry } from "../protocol.ts";
+import type { Activity } from "./conversations.ts";
 
 /** Who is online: user id → display name. */
 export type Roster = ReadonlyMap<string, string>;
@@ -29,6 +30,8 @@ export function applyPresence(roster: Roster, frame: PresenceServerFrame): Roste
 export interface Peer extends RosterEntry {
   /** The name lower-cased and without accents. */
   key: string;
+  /** In the roster; an offline peer is listed for the conversation with them. */
+  online: boolean;
 }
 
 const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
@@ -39,16 +42,23 @@ export function searchKey(text: string): string {
 }
 
 /**
- * Everyone in the roster but `me`, in list order: people with a conversation
- * first, most recent activity first, then everyone else by name.
+ * Everyone in the roster but `me`, and everyone I have a conversation with
+ * even when they went offline (so that it can still be read), in list order:
+ * people with a conversation first, most recent activity first, then
+ * everyone else by name.
  */
-export function listPeers(roster: Roster, me: string | null, lastActivity: ReadonlyMap<string, number>): Peer[] {
+export function listPeers(roster: Roster, me: string | null, lastActivity: ReadonlyMap<string, Activity>): Peer[] {
   const peers: Peer[] = [];
   for (const [userId, name] of roster) {
-    if (userId !== me) peers.push({ user_id: userId, name, key: searchKey(name) });
+    if (userId !== me) peers.push({ user_id: userId, name, key: searchKey(name), online: true });
+  }
+  for (const [userId, { peerName }] of lastActivity) {
+    if (userId !== me && !roster.has(userId)) {
+      peers.push({ user_id: userId, name: peerName, key: searchKey(peerName), online: false });
+    }
   }
   return peers.sort((a, b) => {
-    const activity = (lastActivity.get(b.user_id) ?? 0) - (lastActivity.get(a.user_id) ?? 0);
+    const activity = (lastActivity.get(b.user_id)?.at ?? 0) - (lastActivity.get(a.user_id)?.at ?? 0);
     return activity || collator.compare(a.name, b.name) || (a.user_id < b.user_id ? -1 : 1);
   });
 }

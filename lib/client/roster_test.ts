@@ -26,8 +26,20 @@ Deno.test("ui - a snapshot replaces the roster and diffs join, rename and leave"
 Deno.test("ui - peers leave me out and put recent conversations first, then names in order", () => {
   const roster: Roster = new Map([[ME, "Me"], [A, "zoe"], [B, "Émile"], [C, "adam"]]);
   assert.deepEqual(listPeers(roster, ME, new Map()).map((peer) => peer.name), ["adam", "Émile", "zoe"]);
-  const activity = new Map([[A, 10], [B, 20]]);
+  const activity = new Map([[A, { at: 10, peerName: "zoe" }], [B, { at: 20, peerName: "Émile" }]]);
   assert.deepEqual(listPeers(roster, ME, activity).map((peer) => peer.name), ["Émile", "zoe", "adam"]);
+});
+
+Deno.test("ui - someone I have a conversation with stays listed, as offline, after they leave", () => {
+  const roster: Roster = new Map([[ME, "Me"], [C, "adam"]]);
+  const activity = new Map([[A, { at: 10, peerName: "zoe" }], [C, { at: 5, peerName: "adam" }]]);
+  const peers = listPeers(roster, ME, activity);
+  assert.deepEqual(peers.map(({ name, online }) => ({ name, online })), [
+    { name: "zoe", online: false },
+    { name: "adam", online: true },
+  ]);
+  assert.deepEqual(filterPeers(peers, "ZOE").map((peer) => peer.user_id), [A], "offline peers can be searched");
+  assert.deepEqual(listPeers(roster, ME, new Map()).map((peer) => peer.name), ["adam"], "no conversation, not listed");
 });
 
 Deno.test("ui - search ignores case and accents", () => {

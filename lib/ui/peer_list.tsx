@@ -117,7 +117,7 @@ export function PeerList({ store }: { store: ChatStore }) {
       class="relative min-h-0 flex-1 overflow-y-auto overscroll-contain px-2 pb-3"
       onScroll={(event) => setView({ top: event.currentTarget.scrollTop, height: event.currentTarget.clientHeight })}
     >
-      <ul ref={list} role="list" aria-label="Online users" class="box-border" style={windowStyle} onKeyDown={onKeyDown}>
+      <ul ref={list} role="list" aria-label="People" class="box-border" style={windowStyle} onKeyDown={onKeyDown}>
         {peers.slice(first, last).map((peer, offset) => (
           <li key={peer.user_id} aria-setsize={peers.length} aria-posinset={first + offset + 1}>
             <PeerRow store={store} peer={peer} tabbable={first + offset === activeIndex} />
@@ -147,7 +147,7 @@ function ListPlaceholder({ store }: { store: ChatStore }) {
   if (store.shownPeers.value.length === 0) {
     return (
       <p class="px-3 py-6 text-center text-sm text-slate-500 dark:text-slate-400">
-        No one online matches “{store.query.value.trim()}”.
+        No one matches “{store.query.value.trim()}”.
       </p>
     );
   }

@@ -1,6 +1,7 @@
 /**
- * One person in the online list: avatar, name, what they last said or that
- * they are typing, and how many of their messages I have not read.
+ * One person in the list: avatar with whether they are online, name, what
+ * they last said or that they are typing, and how many of their messages I
+ * have not read.
  *
  * @example
  * ```tsx
@@ -44,10 +45,17 @@ export function PeerRow({ store, peer, tabbable }: PeerRowProps) {
       }`}
       onClick={() => store.select(peer.user_id)}
     >
-      <Avatar userId={peer.user_id} name={peer.name} online />
+      <Avatar userId={peer.user_id} name={peer.name} online={peer.online} />
       <span class="min-w-0 flex-1">
         <span class="flex items-baseline gap-2">
-          <span class={`truncate ${unread > 0 ? "font-semibold" : "font-medium"}`}>{peer.name}</span>
+          <span
+            class={`truncate ${unread > 0 ? "font-semibold" : "font-medium"} ${
+              peer.online ? "" : "text-slate-500 dark:text-slate-400"
+            }`}
+          >
+            {peer.name}
+            {!peer.online && <span class="sr-only">, offline</span>}
+          </span>
           {last !== undefined && (
             <span class="ml-auto shrink-0 text-xs text-slate-500 dark:text-slate-400" aria-hidden="true">
               {shortAge(last.at, store.now.value)}
