@@ -101,14 +101,29 @@ export function plainDm(value: unknown): ClientFrame | null {
 }
 
 /**
- * The `id` of a refused frame when it is a dm written as clients write it
- * ({@link WRITTEN_DM}): the same look every accepted frame gets, so that a
- * refusal costs no more than an acceptance. A frame of any other shape is
- * refused without its id rather than parsed.
+ * A dm's `id` read off the end of its frame, where `JSON.stringify` of
+ * `{type, to, text, id}` puts it. Inside a JSON string every `"` is escaped,
+ * so a `"` after a comma is the frame's own: the match cannot come from the
+ * text.
  */
-function dmIdOf(data: string): string | undefined {
+// deno-lint-ignore no-control-regex
+const TRAILING_DM_ID = /,"id":"([^"\\\u0000-\u001f]{1,64})"\}$/;
+
+/** Longest frame tail that holds a {@link TRAILING_DM_ID}: `,"id":"`, 64 characters and `"}`. */
+const TRAILING_DM_ID_MAX = 7 + 64 + 2;
+
+/**
+ * The `id` of a refused frame when it is a dm written as clients write it:
+ * {@link WRITTEN_DM}, or the same with escapes in its text (a line break, a
+ * quote), whose id is read off the frame's end. Neither parses the frame, so
+ * that a refusal costs no more than an acceptance; a frame of any other shape
+ * is refused without its id.
+ */
+export function dmIdOf(data: string): string | undefined {
   const written = writtenDm(data);
-  return written?.type === "dm" ? written.id : undefined;
+  if (written?.type === "dm") return written.id;
+  if (!data.startsWith('{"type":"dm","to":"')) return undefined;
+  return TRAILING_DM_ID.exec(data.slice(-TRAILING_DM_ID_MAX))?.[1];
 }
 
 /** The size of a binary frame (an ArrayBuffer or a Blob, as the socket delivers it). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { plainDm, writtenDm } from "./frames.ts";
+import { dmIdOf, plainDm, writtenDm } from "./frames.ts";
 import { ClientFrame } from "./protocol.ts";
 
 const fields = {
@@ -78,4 +78,27 @@ Deno.test("frames - every dm a client writes without escapes is read without the
   assert.equal(writtenDm(JSON.stringify({ type: "dm", to, text: "line\nbreak" })), null, "escaped: left to the parser");
   assert.equal(writtenDm(JSON.stringify({ type: "dm", to, text: " \u00a0 " })), null, "blank: left to the schema");
   assert.equal(writtenDm(`{"type":"dm","to":"${to}","text":"x","id":"a","id":"b"}`), null, "duplicate key");
+});
+
+Deno.test("frames - a refused dm is named by its own id, escapes or not, and never by another", () => {
+  fc.assert(
+    fc.property(fc.oneof(writtenFrames, rewrittenFrames), (data) => {
+      const named = dmIdOf(data);
+      let value: Record<string, unknown> | null = null;
+      try {
+        value = JSON.parse(data);
+      } catch {
+        // Not JSON: refused as it is, whatever it names.
+        return;
+      }
+      const id = value?.id;
+      if (named !== undefined) assert.equal(named, id, data);
+      // As clients write a dm: by JSON.stringify, keys in order, the id last and without escapes.
+      const written = data === JSON.stringify(value) && data.startsWith('{"type":"dm","to":"') &&
+        Object.keys(value!).at(-1) === "id";
+      const plainId = typeof id === "string" && id.length >= 1 && id.length <= 64 && JSON.stringify(id) === `"${id}"`;
+      if (written && plainId) assert.equal(named, id, data);
+    }),
+    { numRuns: 20_000 },
+  );
 });

@@ -126,7 +126,9 @@ dbTest("chat - a dm too large to cross instances is refused on every instance al
 dbTest("chat - frames over the rate limit are refused, and sustained abuse closes with 1008", async (server) => {
   const [, adaSocket, bob, bobSocket] = await pair(server);
   for (let i = 0; i < 8; i++) {
-    const dm = { type: "dm", to: bob.userId, text: `burst ${i}`, id: `b${i}` };
+    // One with a line break and quotes, as a client writes a message of two lines.
+    const text = i === 6 ? `burst "${i}",\n"id":"b0"}` : `burst ${i}`;
+    const dm = { type: "dm", to: bob.userId, text, id: `b${i}` };
     // Keys in another order for one of them: its refusal stays cheap and does not parse it for the id.
     adaSocket.send(i === 5 ? { id: dm.id, text: dm.text, to: dm.to, type: dm.type } : dm);
   }
@@ -134,6 +136,7 @@ dbTest("chat - frames over the rate limit are refused, and sustained abuse close
   assert.match(limited.detail as string, /at most 2 frames per second/);
   assert.equal(limited.id, "b4", "the refusal names the dm it refused, so its sender can send it again");
   assert.equal((await adaSocket.next(isError("RATE_LIMITED"))).id, undefined);
+  assert.equal((await adaSocket.next(isError("RATE_LIMITED"))).id, "b6", "escapes in the text do not hide the id");
   assert.equal(adaSocket.all("dm").length, 4, "the burst of 4 passed");
   for (let i = 0; i < 10; i++) adaSocket.send({ type: "typing", to: bob.userId, state: "start" });
   const closed = await adaSocket.closed;
