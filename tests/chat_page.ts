@@ -21,6 +21,8 @@ export interface OpenOptions extends BrowserContextOptions {
   identity?: { user_id: string; name: string };
   /** Waits until the page is online (the default). */
   waitOnline?: boolean;
+  /** Where to load the page from instead of the server's own address, such as a proxy in front of it. */
+  address?: string;
 }
 
 /** Where the tests save screenshots (git-ignored). */
@@ -28,7 +30,7 @@ export const SCREENSHOTS = new URL("./screenshots/", import.meta.url);
 
 /** Opens the chat for a new person, in a context of their own. */
 export async function openChat(browser: Browser, server: TestServer, options: OpenOptions = {}): Promise<ChatUser> {
-  const { identity, waitOnline = true, ...contextOptions } = options;
+  const { identity, waitOnline = true, address = server.http("/"), ...contextOptions } = options;
   const context = await browser.newContext(contextOptions);
   if (identity !== undefined) {
     // Only on the first load: later reloads keep whatever the page stored.
@@ -41,7 +43,7 @@ export async function openChat(browser: Browser, server: TestServer, options: Op
   }
   const page = await context.newPage();
   const problems = watchProblems(page);
-  await page.goto(server.http("/"));
+  await page.goto(address);
   if (waitOnline) await waitUntilOnline(page);
   return { context, page, problems };
 }

@@ -14,6 +14,7 @@ import {
   waitUntilOnline,
 } from "./chat_page.ts";
 import { startServer, type TestServer } from "./harness.ts";
+import { TcpProxy } from "./tcp_proxy.ts";
 
 const ADA = { user_id: "aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa", name: "Ada Lovelace" };
 const BOB = { user_id: "bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb", name: "Bob Marley" };
@@ -401,6 +402,43 @@ uiTest(
     } finally {
       await browser.close();
       await restarted.shutdown();
+    }
+  },
+);
+
+uiTest(
+  "ui - a conversation read while the connection was down is shown as read once it is back",
+  async (server, browser) => {
+    const ada = await openChat(browser, server, { identity: ADA });
+    // Bob reaches the server through a proxy that can cut his connection alone; Ada stays online.
+    const proxy = new TcpProxy(TcpProxy.freePort(), { hostname: "127.0.0.1", port: Number(server.server.url.port) });
+    proxy.open();
+    try {
+      const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+      const bob = await openChat(browser, server, {
+        identity: BOB,
+        ...phone,
+        address: `http://127.0.0.1:${proxy.port}/`,
+      });
+      await peerButton(ada.page, BOB.name).click();
+      await messageBox(ada.page).fill("read me when you can");
+      await messageBox(ada.page).press("Enter");
+      await peerButton(bob.page, ADA.name).filter({ hasText: "1 unread message" }).waitFor();
+
+      proxy.cut();
+      await bob.page.getByText("Connection lost. Reconnecting…").filter({ visible: true }).waitFor();
+      // Bob reads it while offline, then goes back to the list: the conversation is no longer open when he is back.
+      await peerButton(bob.page, ADA.name).click();
+      await conversation(bob.page).getByText("read me when you can").waitFor();
+      await bob.page.keyboard.press("Escape");
+      await conversation(bob.page).waitFor({ state: "detached" });
+
+      proxy.open();
+      await waitUntilOnline(bob.page);
+      await conversation(ada.page).getByRole("img", { name: "Read" }).waitFor();
+      assertNoProblems(ada);
+    } finally {
+      proxy.cut();
     }
   },
 );

@@ -53,6 +53,8 @@ export class ChatSession {
   #outbox: Outbox;
   /** The last read receipt sent per peer, so each is sent once. */
   #readSent = new Map<string, string>();
+  /** Peers whose conversation was read while the chat socket was down: their receipts go once it is back. */
+  #readUnsent = new Set<string>();
   #noticeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the roster is current: a snapshot arrived since the presence socket last opened. */
   #rosterFresh = false;
@@ -212,6 +214,7 @@ export class ChatSession {
     saveIdentity(storage("localStorage"), identity);
     const saved = loadConversations(storage("sessionStorage"), identity.user_id);
     this.#readSent.clear();
+    this.#readUnsent.clear();
     batch(() => {
       this.#store.me.value = identity;
       this.#store.conversations.value = saved.conversations;
@@ -255,6 +258,7 @@ export class ChatSession {
 
   #chatOpened(): void {
     if (this.#rosterFresh) this.#outbox.reconnected();
+    for (const peerId of [...this.#readUnsent]) this.#sendRead(peerId);
     this.#seen(this.#store.selected.value);
   }
 
@@ -309,9 +313,20 @@ export class ChatSession {
     if (peerId === null || !this.#inView(peerId)) return;
     const store = this.#store;
     store.conversations.value = markRead(store.conversations.value, peerId);
-    const id = lastReadableId(store.conversations.value.get(peerId), this.#identity.user_id);
-    if (id === undefined || this.#readSent.get(peerId) === id) return;
-    if (this.#chat.send({ type: "read", to: peerId, id })) this.#readSent.set(peerId, id);
+    this.#sendRead(peerId);
+  }
+
+  /** Tells the peer how far I have read their messages, now or once the chat socket is open again. */
+  #sendRead(peerId: string): void {
+    const id = lastReadableId(this.#store.conversations.value.get(peerId), this.#identity.user_id);
+    if (id !== undefined && this.#readSent.get(peerId) !== id) {
+      if (!this.#chat.send({ type: "read", to: peerId, id })) {
+        this.#readUnsent.add(peerId);
+        return;
+      }
+      this.#readSent.set(peerId, id);
+    }
+    this.#readUnsent.delete(peerId);
   }
 
   #inView(peerId: string): boolean {
