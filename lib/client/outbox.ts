@@ -7,6 +7,9 @@
  * queued message waits for its peer: it goes only to peers in the roster,
  * and a `PEER_OFFLINE` puts it back in the queue, tried again every second.
  * After that it goes anyway, and fails for good if the peer is still away.
+ * A message refused as `PEER_OFFLINE` while the roster still lists its peer
+ * (their chat socket is reconnecting: a reload, a network change) waits for
+ * them the same way, once.
  * A message refused as `RATE_LIMITED` goes back in the queue too, and out
  * again a second later.
  *
@@ -50,6 +53,8 @@ export class Outbox {
   #waitUntil = 0;
   /** Queued messages sent while waiting: a `PEER_OFFLINE` for them means "not back yet". */
   #requeueOnOffline = new Set<string>();
+  /** Messages that waited for a listed peer already: another `PEER_OFFLINE` fails them. */
+  #waitedForPeer = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Until when new messages queue behind one refused for my pace, so as not to overtake it (epoch ms). */
   #pausedUntil = 0;
@@ -58,8 +63,13 @@ export class Outbox {
     this.#options = options;
   }
 
-  /** Sends a message now if the socket is open; otherwise it stays queued. */
+  /** Sends a message written or retried by hand now if the socket is open; otherwise it stays queued. */
   send(peerId: string, id: string, text: string): void {
+    this.#waitedForPeer.delete(id);
+    this.#send(peerId, id, text);
+  }
+
+  #send(peerId: string, id: string, text: string): void {
     if (Date.now() < this.#pausedUntil) return;
     if (this.#options.send({ type: "dm", to: peerId, text, id })) this.#setDelivery(peerId, id, "sent");
   }
@@ -81,6 +91,7 @@ export class Outbox {
   disconnected(): void {
     this.hold();
     this.#requeueOnOffline.clear();
+    this.#waitedForPeer.clear();
     for (const { peerId, message } of unacknowledged(this.#options.conversations.value)) {
       if (message.delivery === "sent") this.#setDelivery(peerId, message.id, "sending");
     }
@@ -102,7 +113,7 @@ export class Outbox {
         continue;
       }
       if (waiting) this.#requeueOnOffline.add(message.id);
-      this.send(peerId, message.id, message.text);
+      this.#send(peerId, message.id, message.text);
     }
     if (held || this.#requeueOnOffline.size > 0) {
       const retryEveryMs = this.#options.retryEveryMs ?? 1000;
@@ -113,6 +124,7 @@ export class Outbox {
   /** The server echoed a message of mine: it arrived. */
   acknowledged(id: string): void {
     this.#requeueOnOffline.delete(id);
+    this.#waitedForPeer.delete(id);
   }
 
   /**
@@ -120,10 +132,23 @@ export class Outbox {
    * queued it again (its peer may still come back), `false` when it failed.
    */
   peerOffline(id: string): boolean {
-    if (!this.#requeueOnOffline.delete(id)) return false;
-    for (const { peerId, message } of unacknowledged(this.#options.conversations.value)) {
-      if (message.id === id) this.#setDelivery(peerId, id, "sending");
+    const mine = unacknowledged(this.#options.conversations.value).filter(({ message }) => message.id === id);
+    if (this.#requeueOnOffline.delete(id)) {
+      // It waits in the window of my reconnect, and fails if its peer is still away after it.
+      this.#waitedForPeer.add(id);
+    } else {
+      const listed = mine.some(({ peerId }) => this.#options.roster.value.has(peerId));
+      if (!this.#ready || !listed || this.#waitedForPeer.has(id)) {
+        this.#waitedForPeer.delete(id);
+        return false;
+      }
+      // Listed but without a chat socket: wait for it as after a reconnect of mine.
+      this.#waitedForPeer.add(id);
+      this.#waitUntil = Math.max(this.#waitUntil, Date.now() + (this.#options.peerReturnMs ?? PEER_RETURN_MS));
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => this.flush(), this.#options.retryEveryMs ?? 1000);
     }
+    for (const { peerId } of mine) this.#setDelivery(peerId, id, "sending");
     return true;
   }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { signal } from "@preact/signals";
 import type { ClientFrame } from "../protocol.ts";
-import { addOutgoing, type Conversations } from "./conversations.ts";
+import { addOutgoing, type Conversations, setDelivery } from "./conversations.ts";
 import { Outbox } from "./outbox.ts";
 import type { Roster } from "./roster.ts";
 
@@ -109,13 +109,50 @@ Deno.test("ui - a message written by hand to an offline peer fails at once", () 
   outbox.close();
 });
 
+Deno.test("ui - a message written to a peer listed online whose chat socket is not back yet waits for them, once", async () => {
+  const conversations = signal<Conversations>(new Map());
+  const deadline = Date.now() + 40;
+  const lastTry = Promise.withResolvers<void>();
+  const sent: number[] = [];
+  const outbox = new Outbox({
+    conversations,
+    roster: signal<Roster>(new Map([[ADA, "Ada"]])),
+    send: () => {
+      sent.push(Date.now());
+      if (Date.now() >= deadline) lastTry.resolve();
+      // The peer reloads their page: listed all along, but their chat socket is away until the deadline.
+      else queueMicrotask(() => outbox.peerOffline("m1"));
+      return true;
+    },
+    peerReturnMs: 40,
+    retryEveryMs: 5,
+  });
+  outbox.reconnected();
+  conversations.value = addOutgoing(conversations.value, {
+    me: ME,
+    peerId: ADA,
+    peerName: "",
+    text: "hi",
+    id: "m1",
+    at: 1,
+  });
+  outbox.send(ADA, "m1", "hi");
+  await lastTry.promise;
+  assert.ok(sent.length >= 3, `tried again while waiting (${sent.length} tries)`);
+  assert.equal(conversations.value.get(ADA)?.messages[0].delivery, "sent", "still on its way, not failed");
+  assert.equal(outbox.peerOffline("m1"), false, "it waited once: the next PEER_OFFLINE fails it");
+  outbox.close();
+});
+
 Deno.test("ui - an acknowledged message is no longer held", () => {
-  const { outbox, write, roster, setOpen } = setup();
+  const { outbox, write, roster, setOpen, conversations } = setup();
   write(ADA, "m1");
   setOpen(true);
   roster.value = new Map([[ADA, "Ada"]]);
   outbox.reconnected();
+  // As the echo does: the outbox hears of it, and the conversation shows it delivered.
   outbox.acknowledged("m1");
+  conversations.value = setDelivery(conversations.value, ADA, "m1", "delivered");
   assert.equal(outbox.peerOffline("m1"), false);
   outbox.close();
 });
