@@ -10,6 +10,7 @@ import { type Config, InvalidConfigError, loadConfig } from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { Bus } from "./lib/bus.ts";
 import { Chat } from "./lib/chat.ts";
+import { cors } from "./lib/cors.ts";
 import { Heartbeat } from "./lib/heartbeat.ts";
 import { Identities } from "./lib/identity.ts";
 import { log, logRequestError, setLogLevel } from "./lib/log.ts";
@@ -96,7 +97,7 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
     reportError: logRequestError,
   })
     // Before the static files, so that their responses get the headers too.
-    .use(securityHeaders(), await staticFiles({ root: new URL("static/", root), build }))
+    .use(securityHeaders(), cors(), await staticFiles({ root: new URL("static/", root), build }))
     // A stopping instance takes no new request: a socket opened now would attach to stopped presence.
     .use(function refuseWhileStopping(ctx) {
       if (stopping) throw new HttpError(503, "The server is shutting down; try again shortly", "SHUTTING_DOWN");

@@ -543,3 +543,51 @@ uiTest(
   },
   { RATE_LIMIT_PER_SEC: "10", RATE_LIMIT_BURST: "16" },
 );
+
+Deno.test({
+  name: "ui - a page on an allowed origin registers across origins and gets the cookie; another origin is kept out",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    // Two frontends of their own, as the original version's Vite page on another port.
+    const page = () =>
+      new Response("<!doctype html><title>frontend</title>", { headers: { "content-type": "text/html" } });
+    const allowed = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, page);
+    const other = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, page);
+    const origin = (server: Deno.HttpServer<Deno.NetAddr>) => `http://127.0.0.1:${server.addr.port}`;
+    const server = await startServer("pglite", { FRONTEND_ORIGIN: origin(allowed) });
+    const browser = await launchBrowser();
+    try {
+      const register = async (frontend: string) => {
+        const context = await browser.newContext();
+        const tab = await context.newPage();
+        await tab.goto(frontend);
+        const outcome = await tab.evaluate(async (api) => {
+          try {
+            const response = await fetch(`${api}presence/register`, {
+              method: "POST",
+              credentials: "include",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ user_id: crypto.randomUUID(), name: "Ada" }),
+            });
+            return { status: response.status, ok: (await response.json()).ok };
+          } catch (error) {
+            return { blocked: String(error) };
+          }
+        }, server.http("/"));
+        const cookies = await context.cookies(server.http("/"));
+        await context.close();
+        return { outcome, cookie: cookies.some((cookie) => cookie.name === "qc_token") };
+      };
+      assert.deepEqual(await register(origin(allowed)), { outcome: { status: 200, ok: true }, cookie: true });
+      const refused = await register(origin(other));
+      assert.match(refused.outcome.blocked ?? "", /Failed to fetch/);
+      assert.equal(refused.cookie, false);
+    } finally {
+      await browser.close();
+      await server.shutdown();
+      await allowed.shutdown();
+      await other.shutdown();
+    }
+  },
+});
