@@ -136,7 +136,11 @@ export function receiveDm(
     const message = conversation.messages[known];
     if (message.delivery === "read") return { conversations, peerId, incoming: false };
     const { error: _error, ...rest } = message;
-    const messages = conversation.messages.with(known, { ...rest, at: frame.timestamp, delivery: "delivered" });
+    // In the server's order: a message retried after others were stamped goes after them.
+    const others = conversation.messages.toSpliced(known, 1);
+    let at = others.length;
+    while (at > 0 && others[at - 1].at > frame.timestamp) at--;
+    const messages = others.toSpliced(at, 0, { ...rest, at: frame.timestamp, delivery: "delivered" });
     return { conversations: withConversation(conversations, { ...conversation, messages }), peerId, incoming: false };
   }
   const message: ChatMessage = {

@@ -109,3 +109,19 @@ Deno.test("ui - conversations keep their latest messages and report their last a
   assert.equal(messages[0].id, "m5");
   assert.deepEqual([...lastActivity(conversations)], [[ADA, { at: 5, peerName: "Ada" }]]);
 });
+
+Deno.test("ui - a message delivered only on a retry moves after those stamped before it", () => {
+  let conversations = send(new Map(), "m1");
+  conversations = failMessage(conversations, "m1", { code: "PEER_OFFLINE", detail: "User is offline" });
+  conversations = receiveDm(conversations, ME, dm(ADA, ME, "back now", "a1", 2000), "Ada", true).conversations;
+  // Written after the retry, still on its way.
+  conversations = addOutgoing(conversations, { me: ME, peerId: ADA, peerName: "Ada", text: "and", id: "m2", at: 4000 });
+  const retried = receiveDm(conversations, ME, dm(ME, ADA, "hi", "m1", 3000), "Ada", true).conversations;
+  assert.deepEqual(retried.get(ADA)!.messages.map(({ id, at }) => [id, at]), [["a1", 2000], ["m1", 3000], [
+    "m2",
+    4000,
+  ]]);
+  // Delivered right away, it keeps its place.
+  const quick = receiveDm(send(new Map(), "m3"), ME, dm(ME, ADA, "hi", "m3", 10), "Ada", true).conversations;
+  assert.deepEqual(quick.get(ADA)!.messages.map(({ id }) => id), ["m3"]);
+});
