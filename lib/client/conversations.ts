@@ -136,10 +136,13 @@ export function receiveDm(
     const message = conversation.messages[known];
     if (message.delivery === "read") return { conversations, peerId, incoming: false };
     const { error: _error, ...rest } = message;
-    // In the server's order: a message retried after others were stamped goes after them.
+    // In the server's order: a message retried after others were stamped goes after them, but not after
+    // mine still on their way, which the server stamps later still.
     const others = conversation.messages.toSpliced(known, 1);
     let at = others.length;
     while (at > 0 && others[at - 1].at > frame.timestamp) at--;
+    const waiting = others.findIndex((other, index) => index >= known && other.from === me && !isDelivered(other));
+    if (waiting !== -1 && waiting < at) at = waiting;
     const messages = others.toSpliced(at, 0, { ...rest, at: frame.timestamp, delivery: "delivered" });
     return { conversations: withConversation(conversations, { ...conversation, messages }), peerId, incoming: false };
   }
@@ -168,9 +171,9 @@ export function receiveRead(conversations: Conversations, me: string, frame: Rea
   if (upTo === -1) return conversations;
   let changed = false;
   const messages = conversation.messages.map((message, index) => {
-    if (index > upTo || message.from !== me || message.delivery === "read" || message.delivery === "failed") {
-      return message;
-    }
+    // A message still waiting to go out cannot have been read, whatever its place.
+    const unchanged = message.delivery === "read" || message.delivery === "failed" || message.delivery === "sending";
+    if (index > upTo || message.from !== me || unchanged) return message;
     changed = true;
     return { ...message, delivery: "read" as const };
   });
@@ -249,4 +252,9 @@ function withConversation(conversations: Conversations, conversation: Conversati
 function append(messages: ChatMessage[], message: ChatMessage): ChatMessage[] {
   const next = [...messages, message];
   return next.length > MESSAGES_KEPT ? next.slice(next.length - MESSAGES_KEPT) : next;
+}
+
+/** Whether the server took a message: delivered or read (a peer's messages always are). */
+function isDelivered(message: ChatMessage): boolean {
+  return message.delivery === undefined || message.delivery === "delivered" || message.delivery === "read";
 }

@@ -125,3 +125,23 @@ Deno.test("ui - a message delivered only on a retry moves after those stamped be
   const quick = receiveDm(send(new Map(), "m3"), ME, dm(ME, ADA, "hi", "m3", 10), "Ada", true).conversations;
   assert.deepEqual(quick.get(ADA)!.messages.map(({ id }) => id), ["m3"]);
 });
+
+Deno.test("ui - a message stays above mine still on their way, and a receipt never marks those read", () => {
+  let conversations = send(new Map(), "m1");
+  conversations = addOutgoing(conversations, { me: ME, peerId: ADA, peerName: "Ada", text: "two", id: "m2", at: 6 });
+  // m1 was refused for my pace and goes again after m2 was written; the server stamps it first.
+  conversations = receiveDm(conversations, ME, dm(ME, ADA, "hi", "m1", 3000), "Ada", true).conversations;
+  assert.deepEqual(conversations.get(ADA)!.messages.map(({ id }) => id), ["m1", "m2"]);
+  conversations = receiveRead(conversations, ME, { type: "read", from: ADA, to: ME, id: "m1" });
+  assert.deepEqual(conversations.get(ADA)!.messages.map(({ delivery }) => delivery), ["read", "sending"]);
+  assert.deepEqual(unacknowledged(conversations).map(({ message }) => message.id), ["m2"], "m2 still goes out");
+  // Refused while the next was on its way already: the next is read first.
+  let overtaken = send(new Map(), "m3");
+  overtaken = addOutgoing(overtaken, { me: ME, peerId: ADA, peerName: "Ada", text: "four", id: "m4", at: 6 });
+  overtaken = receiveDm(overtaken, ME, dm(ME, ADA, "four", "m4", 3000), "Ada", true).conversations;
+  overtaken = receiveRead(overtaken, ME, { type: "read", from: ADA, to: ME, id: "m4" });
+  assert.deepEqual(overtaken.get(ADA)!.messages.map(({ id, delivery }) => [id, delivery]), [
+    ["m3", "sending"],
+    ["m4", "read"],
+  ]);
+});
