@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { chatStore } from "../lib/chat_store.ts";
 import { Composer } from "../lib/ui/composer.tsx";
-import { ConnectionBanner } from "../lib/ui/connection_status.tsx";
+import { ConnectionAnnouncer, ConnectionBanner } from "../lib/ui/connection_status.tsx";
 import { ConversationHeader } from "../lib/ui/conversation_header.tsx";
 import { MessageLog } from "../lib/ui/message_log.tsx";
 import { NoConversation } from "../lib/ui/no_conversation.tsx";
@@ -47,6 +47,7 @@ export default function ChatPane({ messageMax }: ChatPaneProps) {
         peerId === null ? "hidden sm:flex" : "flex"
       } min-h-0 min-w-0 flex-1 flex-col bg-slate-50 dark:bg-slate-950`}
     >
+      <ConnectionAnnouncer store={store} />
       <ConnectionBanner store={store} />
       {peerId === null ? <NoConversation store={store} /> : (
         <>

@@ -430,6 +430,8 @@ uiTest(
       // Bob reads it while offline, then goes back to the list: the conversation is no longer open when he is back.
       await peerButton(bob.page, ADA.name).click();
       await conversation(bob.page).getByText("read me when you can").waitFor();
+      // The list and its badge are hidden in the conversation: a screen reader still hears the state.
+      await bob.page.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor();
       await bob.page.keyboard.press("Escape");
       await conversation(bob.page).waitFor({ state: "detached" });
 

@@ -1,6 +1,7 @@
 /**
  * How the connection looks: a small badge that is always there, and a
- * banner with what to do whenever the user is not online.
+ * banner with what to do whenever the user is not online; and how it sounds
+ * where the badge is out of view.
  *
  * @example
  * ```tsx
@@ -32,6 +33,16 @@ export function ConnectionBadge({ store }: { store: ChatStore }) {
       {label}
     </p>
   );
+}
+
+/**
+ * The connection state for screen readers only, announced when it changes,
+ * for the conversation on a phone: there the list, and the badge's
+ * announcement with it, is hidden. On wider screens the badge is in view, and
+ * this is hidden so that nothing is said twice.
+ */
+export function ConnectionAnnouncer({ store }: { store: ChatStore }) {
+  return <p role="status" class="sr-only sm:hidden">{BADGES[store.connection.value].label}</p>;
 }
 
 const BANNERS: Partial<Record<ConnectionState, { text: string; action: string }>> = {
