@@ -100,6 +100,12 @@ export class Outbox {
   /** Sends what the queue holds for peers who are online (for everyone, once the wait is over). */
   flush(): void {
     clearTimeout(this.#timer);
+    const pausedFor = this.#pausedUntil - Date.now();
+    if (pausedFor > 0) {
+      // Refused for my pace a moment ago: nothing goes before the pause ends, whatever asks.
+      if (this.#ready) this.#timer = setTimeout(() => this.flush(), pausedFor);
+      return;
+    }
     this.#pausedUntil = 0;
     if (!this.#ready) return;
     const roster = this.#options.roster.value;
