@@ -25,8 +25,18 @@ export type RegisterOutcome =
   /** The server could not be reached or failed; try again later. */
   | { kind: "unavailable"; detail: string };
 
+/**
+ * How long a registration may take before it counts as unavailable: after a
+ * change of network a request can hang for minutes before it fails.
+ */
+export const REGISTER_TIMEOUT_MS = 10_000;
+
 /** Registers `identity` and says how it went; never throws. */
-export async function register(identity: Identity, fetcher: typeof fetch = fetch): Promise<RegisterOutcome> {
+export async function register(
+  identity: Identity,
+  fetcher: typeof fetch = fetch,
+  timeoutMs = REGISTER_TIMEOUT_MS,
+): Promise<RegisterOutcome> {
   let response: Response;
   try {
     response = await fetcher("/presence/register", {
@@ -34,6 +44,7 @@ export async function register(identity: Identity, fetcher: typeof fetch = fetch
       headers: { "content-type": "application/json" },
       body: JSON.stringify(identity),
       credentials: "same-origin",
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     return { kind: "unavailable", detail: error instanceof Error ? error.message : String(error) };

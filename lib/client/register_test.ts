@@ -27,3 +27,14 @@ Deno.test("ui - register tells a taken id, a refused body and an unreachable ser
   const failing = (() => Promise.reject(new TypeError("Failed to fetch"))) as typeof fetch;
   assert.deepEqual(await register(identity, failing), { kind: "unavailable", detail: "Failed to fetch" });
 });
+
+Deno.test("ui - a registration that hangs counts as unavailable after its timeout", async () => {
+  // Answers only when aborted, as a request over a network that went away.
+  const hanging =
+    ((_: RequestInfo | URL, init?: RequestInit) =>
+      new Promise((_, reject) =>
+        init?.signal?.addEventListener("abort", () => reject(init.signal!.reason))
+      )) as typeof fetch;
+  const outcome = await register(identity, hanging, 20);
+  assert.equal(outcome.kind, "unavailable");
+});

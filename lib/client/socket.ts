@@ -56,6 +56,12 @@ export interface ReconnectingSocketOptions {
   silenceMs?: number;
   /** How long a socket must stay open before the backoff starts over. */
   stableMs?: number;
+  /**
+   * How long an attempt's socket may take to open before it is given up for
+   * the next: after a change of network a handshake can hang for minutes
+   * before the system reports it failed.
+   */
+  openTimeoutMs?: number;
 }
 
 const CLOSE_NORMAL = 1000;
@@ -71,6 +77,7 @@ export class ReconnectingSocket {
   #retry: ReturnType<typeof setTimeout> | undefined;
   #stable: ReturnType<typeof setTimeout> | undefined;
   #ping: ReturnType<typeof setInterval> | undefined;
+  #opening: ReturnType<typeof setTimeout> | undefined;
   #lastFrameAt = 0;
 
   constructor(options: ReconnectingSocketOptions) {
@@ -102,10 +109,14 @@ export class ReconnectingSocket {
     this.start();
   }
 
-  /** Skips the wait of a scheduled reconnect (the network came back, the tab became visible). */
+  /**
+   * Tries again at once (the network came back, the tab became visible, the
+   * user asked): skips the wait of a scheduled reconnect, or gives up the
+   * attempt under way, which may hang on the network that went away.
+   */
   retryNow(): void {
-    if (this.#status !== "waiting") return;
-    clearTimeout(this.#retry);
+    if (this.#status !== "waiting" && this.#status !== "connecting") return;
+    this.#teardown(CLOSE_NORMAL);
     this.#connect(++this.#generation);
   }
 
@@ -133,6 +144,11 @@ export class ReconnectingSocket {
       return;
     }
     this.#socket = socket;
+    this.#opening = setTimeout(() => {
+      if (socket !== this.#socket) return;
+      this.#teardown(CLOSE_NORMAL);
+      this.#scheduleRetry();
+    }, this.#options.openTimeoutMs ?? 10_000);
     socket.onopen = () => this.#opened(socket);
     socket.onmessage = (event) => this.#received(event.data);
     socket.onclose = (event) => {
@@ -142,6 +158,7 @@ export class ReconnectingSocket {
 
   #opened(socket: WebSocket): void {
     if (socket !== this.#socket) return;
+    clearTimeout(this.#opening);
     this.#lastFrameAt = Date.now();
     this.#setStatus("open");
     const { stableMs = 5000, pingEveryMs = 20_000, silenceMs = 50_000 } = this.#options;
@@ -193,6 +210,7 @@ export class ReconnectingSocket {
   #teardown(code?: number): void {
     clearTimeout(this.#retry);
     clearTimeout(this.#stable);
+    clearTimeout(this.#opening);
     clearInterval(this.#ping);
     const socket = this.#socket;
     this.#socket = null;

@@ -110,3 +110,82 @@ Deno.test("ui - a failed registration is retried with backoff, and stop cancels 
     await server.shutdown();
   }
 });
+
+/** A server that takes connections and never answers, as over a network that went away. */
+function silent() {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  let accepted = Promise.withResolvers<void>();
+  (async () => {
+    for await (const conn of listener) {
+      held.push(conn);
+      accepted.resolve();
+    }
+  })();
+  return {
+    url: `ws://127.0.0.1:${listener.addr.port}/`,
+    connections: () => held.length,
+    /** The next connection; fails after 5 s, so that a client that never tries again fails the test. */
+    nextAccepted: async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("no new connection within 5 s")), 5000);
+      });
+      try {
+        await Promise.race([accepted.promise, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+      accepted = Promise.withResolvers<void>();
+    },
+    close() {
+      for (const conn of held) conn.close();
+      listener.close();
+    },
+  };
+}
+
+Deno.test("ui - a socket whose handshake hangs gives it up and tries again", async () => {
+  const server = silent();
+  const statuses: SocketStatus[] = [];
+  const socket = new ReconnectingSocket({
+    url: () => server.url,
+    prepare: () => Promise.resolve(),
+    onFrame: () => {},
+    onStatus: (status) => statuses.push(status),
+    onStop: () => {},
+    backoff: { baseMs: 5, capMs: 20 },
+    openTimeoutMs: 50,
+  });
+  try {
+    socket.start();
+    await server.nextAccepted();
+    await server.nextAccepted();
+    assert.deepEqual(statuses.slice(0, 3), ["connecting", "waiting", "connecting"]);
+  } finally {
+    socket.stop();
+    server.close();
+  }
+});
+
+Deno.test("ui - retrying now gives up an attempt that hangs instead of waiting for it", async () => {
+  const server = silent();
+  const socket = new ReconnectingSocket({
+    url: () => server.url,
+    prepare: () => Promise.resolve(),
+    onFrame: () => {},
+    onStatus: () => {},
+    onStop: () => {},
+    openTimeoutMs: 60_000,
+  });
+  try {
+    socket.start();
+    await server.nextAccepted();
+    socket.retryNow();
+    await server.nextAccepted();
+    assert.equal(server.connections(), 2, "a second attempt, long before the first would time out");
+  } finally {
+    socket.stop();
+    server.close();
+  }
+});
