@@ -16,6 +16,12 @@ export interface LocalUser {
   grace: ReturnType<typeof setTimeout> | undefined;
   /** What `connections` holds for the user on this instance; `null`: no row. */
   recorded: { chat: boolean } | null;
+  /**
+   * What the other instances were last told: whether the user has a chat
+   * socket here. It goes false as the last socket closes, before the grace
+   * period ends and the row goes, so that no DM is routed here meanwhile.
+   */
+  announcedChat: boolean;
   syncing: boolean;
   /** The local state changed while a sync was writing. */
   dirty: boolean;
@@ -32,6 +38,7 @@ export function newLocalUser(): LocalUser {
     presence: new Set(),
     grace: undefined,
     recorded: null,
+    announcedChat: false,
     syncing: false,
     dirty: false,
     loggedOut: false,
@@ -98,8 +105,13 @@ export class UserSync {
     }, WRITE_WINDOW_MS);
   }
 
-  /** Keeps a user online for the grace period, then writes what is left. */
+  /**
+   * Keeps a user online for the grace period, then writes what is left. With
+   * no socket here, DMs to them cannot be delivered here: the other instances
+   * hear so at once, and answer `PEER_OFFLINE` as this one does.
+   */
   startGrace(userId: string, user: LocalUser): void {
+    this.#announceChat(userId, user, false);
     clearTimeout(user.grace);
     // A little past the grace period, so the database agrees it has passed.
     user.grace = setTimeout(() => {
@@ -143,7 +155,6 @@ export class UserSync {
       // say): record the connection and put the user back online.
       if (user.recorded === null || user.recorded.chat !== chat || !feed.has(userId)) {
         const name = feed.name(userId) ?? await identityName(this.#db, userId) ?? "Anonymous";
-        const wasChat = user.recorded?.chat ?? false;
         const joined = await this.#connects.add({ userId, chat, name });
         user.recorded = { chat };
         // Sockets gone meanwhile (a logout): the next round records that instead.
@@ -152,15 +163,16 @@ export class UserSync {
           return;
         }
         if (joined || !feed.has(userId)) this.#host.join(userId, name);
-        if (chat !== wasChat) this.#host.chatChanged(userId, chat);
       }
+      // A chat socket back within the grace period needs no write, but the others were told it went.
+      this.#announceChat(userId, user, chat);
       return;
     }
     if (user.grace !== undefined) return;
     const left = await this.#disconnects.add(userId);
     // A connect in flight at the logout may have written the row back.
     if (user.loggedOut) await removeOnline(this.#db, userId);
-    if (user.recorded?.chat) this.#host.chatChanged(userId, false);
+    this.#announceChat(userId, user, false);
     user.recorded = null;
     if (user.chat.size + user.presence.size > 0 || user.grace !== undefined) {
       user.dirty = true;
@@ -174,5 +186,11 @@ export class UserSync {
     }
     this.#host.forget(userId);
     if (left) this.#host.leave(userId);
+  }
+
+  #announceChat(userId: string, user: LocalUser, chat: boolean): void {
+    if (user.announcedChat === chat) return;
+    user.announcedChat = chat;
+    this.#host.chatChanged(userId, chat);
   }
 }

@@ -64,7 +64,7 @@ const left = (id: string) => (f: Record<string, unknown>) =>
   (f.type === "presence" && !(f.users as { user_id: string }[]).some((u) => u.user_id === id));
 
 /** Runs `fn` with two server processes on the PostgreSQL of `DATABASE_URL`, stopped after. */
-function clusterTest(name: string, fn: (a: Member, b: Member) => Promise<void>) {
+function clusterTest(name: string, fn: (a: Member, b: Member) => Promise<void>, extraEnv: Record<string, string> = {}) {
   Deno.test({
     name,
     ignore: !DATABASE_KINDS.includes("postgres"),
@@ -72,7 +72,7 @@ function clusterTest(name: string, fn: (a: Member, b: Member) => Promise<void>) 
     sanitizeOps: false,
     async fn() {
       await freshDatabase("postgres");
-      const env = { DATABASE_URL: POSTGRES_URL!, SESSION_SECRET: "cluster-test-secret-of-32-characters!" };
+      const env = { DATABASE_URL: POSTGRES_URL!, SESSION_SECRET: "cluster-test-secret-of-32-characters!", ...extraEnv };
       const [a, b] = await Promise.all([ServerProcess.start(env), ServerProcess.start(env)]);
       try {
         await fn(member(a), member(b));
@@ -210,6 +210,34 @@ clusterTest("cluster - PEER_OFFLINE means offline on every instance", async (a, 
   await adaChat.next((f) => (f.type === "error" && f.code === "PEER_OFFLINE") || f.id === "after-close");
   await Promise.all([carolWatch.close(), adaChat.close()]);
 });
+
+clusterTest(
+  "cluster - a DM to someone whose last socket just closed is refused on every instance, not lost",
+  async (a, b) => {
+    const ada = await a.register("Ada");
+    const carol = await b.register("Carol");
+    const adaChat = await a.chat(ada);
+    const carolChat = await b.chat(carol);
+    await deliverEventually(adaChat, carolChat, carol.userId, 5000);
+    // Carol reloads her page, say: her only socket closes, and she stays listed for the 5 s grace period.
+    await carolChat.close();
+    const closedAt = Date.now();
+    // Ada's DMs go nowhere now: each is refused, none echoed as if it were delivered.
+    for (let attempt = 0;; attempt++) {
+      const id = `after-close-${attempt}`;
+      adaChat.send({ type: "dm", to: carol.userId, text: "still there?", id });
+      const answer = await adaChat.next((f) => f.id === id);
+      if (answer.type === "error") {
+        assert.equal(answer.code, "PEER_OFFLINE");
+        break;
+      }
+      assert.ok(Date.now() - closedAt < 2000, "refused well within the grace period, not echoed until it ends");
+    }
+    await adaChat.close();
+  },
+  // Ada's attempts follow each other as fast as they are answered: no rate limit gets in the way.
+  { PRESENCE_GRACE_MS: "5000", RATE_LIMIT_PER_SEC: "100000", RATE_LIMIT_BURST: "100000" },
+);
 
 clusterTest("cluster - a killed instance's users leave the others' roster", async (a, b) => {
   const ada = await a.register("Ada");
