@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { signal } from "@preact/signals";
+import { type Signal, signal } from "@preact/signals";
 import type { ClientFrame } from "../protocol.ts";
 import { addOutgoing, type Conversations, setDelivery } from "./conversations.ts";
 import { Outbox } from "./outbox.ts";
@@ -73,11 +73,13 @@ Deno.test("ui - a message sent but not acknowledged when the socket closed is se
   outbox.close();
 });
 
-Deno.test("ui - PEER_OFFLINE for a queued message requeues it while its peer may come back, then fails it", async () => {
-  const conversations = signal<Conversations>(
-    addOutgoing(new Map(), { me: ME, peerId: ADA, peerName: "", text: "hi", id: "m1", at: 1 }),
-  );
-  const deadline = Date.now() + 40;
+/**
+ * An outbox for Ada, listed online, whose chat socket is away for `awayMs`:
+ * each try of `m1` until then is answered PEER_OFFLINE. Messages wait `awayMs`
+ * for a peer; `lastTry` resolves with the first try after it.
+ */
+function peerAwayFor(awayMs: number, conversations: Signal<Conversations>) {
+  const deadline = Date.now() + awayMs;
   const lastTry = Promise.withResolvers<void>();
   const sent: number[] = [];
   const outbox = new Outbox({
@@ -86,15 +88,22 @@ Deno.test("ui - PEER_OFFLINE for a queued message requeues it while its peer may
     send: () => {
       sent.push(Date.now());
       if (Date.now() >= deadline) lastTry.resolve();
-      // Each try but the last is answered PEER_OFFLINE, as when the peer is listed but not yet connected.
       else queueMicrotask(() => outbox.peerOffline("m1"));
       return true;
     },
-    peerReturnMs: 40,
+    peerReturnMs: awayMs,
     retryEveryMs: 5,
   });
+  return { outbox, sent, lastTry: lastTry.promise };
+}
+
+Deno.test("ui - PEER_OFFLINE for a queued message requeues it while its peer may come back, then fails it", async () => {
+  const conversations = signal<Conversations>(
+    addOutgoing(new Map(), { me: ME, peerId: ADA, peerName: "", text: "hi", id: "m1", at: 1 }),
+  );
+  const { outbox, sent, lastTry } = peerAwayFor(40, conversations);
   outbox.reconnected();
-  await lastTry.promise;
+  await lastTry;
   assert.ok(sent.length >= 3, `tried again while waiting (${sent.length} tries)`);
   assert.equal(outbox.peerOffline("m1"), false, "after the wait a PEER_OFFLINE fails it");
   outbox.close();
@@ -111,22 +120,8 @@ Deno.test("ui - a message written by hand to an offline peer fails at once", () 
 
 Deno.test("ui - a message written to a peer listed online whose chat socket is not back yet waits for them, once", async () => {
   const conversations = signal<Conversations>(new Map());
-  const deadline = Date.now() + 40;
-  const lastTry = Promise.withResolvers<void>();
-  const sent: number[] = [];
-  const outbox = new Outbox({
-    conversations,
-    roster: signal<Roster>(new Map([[ADA, "Ada"]])),
-    send: () => {
-      sent.push(Date.now());
-      if (Date.now() >= deadline) lastTry.resolve();
-      // The peer reloads their page: listed all along, but their chat socket is away until the deadline.
-      else queueMicrotask(() => outbox.peerOffline("m1"));
-      return true;
-    },
-    peerReturnMs: 40,
-    retryEveryMs: 5,
-  });
+  // The peer reloads their page: listed all along, but their chat socket is away for a while.
+  const { outbox, sent, lastTry } = peerAwayFor(40, conversations);
   outbox.reconnected();
   conversations.value = addOutgoing(conversations.value, {
     me: ME,
@@ -137,7 +132,7 @@ Deno.test("ui - a message written to a peer listed online whose chat socket is n
     at: 1,
   });
   outbox.send(ADA, "m1", "hi");
-  await lastTry.promise;
+  await lastTry;
   assert.ok(sent.length >= 3, `tried again while waiting (${sent.length} tries)`);
   assert.equal(conversations.value.get(ADA)?.messages[0].delivery, "sent", "still on its way, not failed");
   assert.equal(outbox.peerOffline("m1"), false, "it waited once: the next PEER_OFFLINE fails it");
