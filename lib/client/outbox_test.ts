@@ -74,38 +74,48 @@ Deno.test("ui - a message sent but not acknowledged when the socket closed is se
 });
 
 /**
- * An outbox for Ada, listed online, whose chat socket is away for `awayMs`:
- * each try of `m1` until then is answered PEER_OFFLINE. Messages wait `awayMs`
- * for a peer; `lastTry` resolves with the first try after it.
+ * An outbox for Ada, listed online, whose chat socket never comes back: the
+ * server answers every try of `m1` with PEER_OFFLINE. Messages wait `awayMs`
+ * for a peer. `failed` resolves with the time of the PEER_OFFLINE the outbox
+ * gave up on (and rejects if it never does); `tries` holds each try's time and
+ * the delivery shown meanwhile.
  */
-function peerAwayFor(awayMs: number, conversations: Signal<Conversations>) {
-  const deadline = Date.now() + awayMs;
-  const lastTry = Promise.withResolvers<void>();
-  const sent: number[] = [];
+function peerNeverBack(awayMs: number, conversations: Signal<Conversations>) {
+  const failed = Promise.withResolvers<number>();
+  const tries: { at: number; delivery: string | undefined }[] = [];
   const outbox = new Outbox({
     conversations,
     roster: signal<Roster>(new Map([[ADA, "Ada"]])),
     send: () => {
-      sent.push(Date.now());
-      if (Date.now() >= deadline) lastTry.resolve();
-      else queueMicrotask(() => outbox.peerOffline("m1"));
+      tries.push({ at: Date.now(), delivery: conversations.value.get(ADA)?.messages[0].delivery });
+      queueMicrotask(() => {
+        if (outbox.peerOffline("m1")) return;
+        clearTimeout(bound);
+        failed.resolve(Date.now());
+      });
       return true;
     },
     peerReturnMs: awayMs,
     retryEveryMs: 5,
   });
-  return { outbox, sent, lastTry: lastTry.promise };
+  const bound = setTimeout(() => {
+    outbox.close();
+    failed.reject(new Error(`still waiting for the peer after ${awayMs + 5000} ms`));
+  }, awayMs + 5000);
+  return { outbox, tries, failed: failed.promise };
 }
 
 Deno.test("ui - PEER_OFFLINE for a queued message requeues it while its peer may come back, then fails it", async () => {
   const conversations = signal<Conversations>(
     addOutgoing(new Map(), { me: ME, peerId: ADA, peerName: "", text: "hi", id: "m1", at: 1 }),
   );
-  const { outbox, sent, lastTry } = peerAwayFor(40, conversations);
+  const { outbox, tries, failed } = peerNeverBack(40, conversations);
+  const reconnectedAt = Date.now();
   outbox.reconnected();
-  await lastTry;
-  assert.ok(sent.length >= 3, `tried again while waiting (${sent.length} tries)`);
-  assert.equal(outbox.peerOffline("m1"), false, "after the wait a PEER_OFFLINE fails it");
+  const failedAt = await failed;
+  assert.ok(tries.length >= 3, `tried again while waiting (${tries.length} tries)`);
+  assert.ok(failedAt - reconnectedAt >= 40, `failed only after the wait (${failedAt - reconnectedAt} ms)`);
+  assert.ok(tries.every(({ delivery }) => delivery === "sending"), "queued, never shown failed, while waiting");
   outbox.close();
 });
 
@@ -120,8 +130,8 @@ Deno.test("ui - a message written by hand to an offline peer fails at once", () 
 
 Deno.test("ui - a message written to a peer listed online whose chat socket is not back yet waits for them, once", async () => {
   const conversations = signal<Conversations>(new Map());
-  // The peer reloads their page: listed all along, but their chat socket is away for a while.
-  const { outbox, sent, lastTry } = peerAwayFor(40, conversations);
+  // The peer reloads their page: listed all along, but their chat socket is away.
+  const { outbox, tries, failed } = peerNeverBack(40, conversations);
   outbox.reconnected();
   conversations.value = addOutgoing(conversations.value, {
     me: ME,
@@ -132,10 +142,18 @@ Deno.test("ui - a message written to a peer listed online whose chat socket is n
     at: 1,
   });
   outbox.send(ADA, "m1", "hi");
-  await lastTry;
-  assert.ok(sent.length >= 3, `tried again while waiting (${sent.length} tries)`);
-  assert.equal(conversations.value.get(ADA)?.messages[0].delivery, "sent", "still on its way, not failed");
-  assert.equal(outbox.peerOffline("m1"), false, "it waited once: the next PEER_OFFLINE fails it");
+  const failedAt = await failed;
+  assert.ok(tries.length >= 3, `tried again while waiting (${tries.length} tries)`);
+  const waited = failedAt - tries[0].at;
+  assert.ok(waited >= 40, `failed only after waiting from the first refusal (${waited} ms)`);
+  assert.ok(
+    tries.slice(1).every(({ delivery }) => delivery === "sending"),
+    "queued, never shown failed, while waiting",
+  );
+  // It waited once: the message failed for good, and nothing tries it again.
+  const triesWhenFailed = tries.length;
+  outbox.flush();
+  assert.equal(tries.length, triesWhenFailed, "not tried again after failing");
   outbox.close();
 });
 
