@@ -37,6 +37,8 @@ const schema = z.object({
   RATE_LIMIT_PER_SEC: int(1, 1_000_000).default(20),
   RATE_LIMIT_BURST: int(1, 1_000_000).default(40),
   MAX_SOCKETS_PER_USER: int(1, 1000).default(10),
+  REGISTER_RATE_PER_MIN: int(1, 1_000_000).default(20),
+  REGISTER_BURST: int(1, 1_000_000).default(20),
   SEND_BUFFER_MAX_BYTES: int(16_384, 64 * 1_048_576).default(1_048_576),
   WS_IDLE_TIMEOUT_S: int(1, 3600).default(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -55,6 +57,9 @@ export interface Limits {
   ratePerSec: number;
   rateBurst: number;
   maxSocketsPerUser: number;
+  /** Registrations without a token (new users, mostly) per client address and minute, and at once. */
+  registerPerMin: number;
+  registerBurst: number;
   sendBufferMaxBytes: number;
   idleTimeoutSec: number;
 }
@@ -121,6 +126,8 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       ratePerSec: v.RATE_LIMIT_PER_SEC,
       rateBurst: v.RATE_LIMIT_BURST,
       maxSocketsPerUser: v.MAX_SOCKETS_PER_USER,
+      registerPerMin: v.REGISTER_RATE_PER_MIN,
+      registerBurst: v.REGISTER_BURST,
       sendBufferMaxBytes: v.SEND_BUFFER_MAX_BYTES,
       idleTimeoutSec: v.WS_IDLE_TIMEOUT_S,
     },

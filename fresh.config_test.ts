@@ -15,6 +15,8 @@ Deno.test("config - defaults serve on port 8000 on the embedded database with th
     ratePerSec: 20,
     rateBurst: 40,
     maxSocketsPerUser: 10,
+    registerPerMin: 20,
+    registerBurst: 20,
     sendBufferMaxBytes: 1048576,
     idleTimeoutSec: 30,
   });

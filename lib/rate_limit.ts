@@ -27,7 +27,7 @@ export class TokenBucket {
 
   /** Takes one token; `false` when the bucket is empty. */
   take(now = Date.now()): boolean {
-    this.#tokens = Math.min(this.burst, this.#tokens + Math.max(0, now - this.#refilledAt) * this.perSecond / 1000);
+    this.#tokens = this.#level(now);
     this.#refilledAt = now;
     if (this.#tokens >= 1) {
       this.#tokens -= 1;
@@ -36,5 +36,66 @@ export class TokenBucket {
     }
     this.refusedInARow++;
     return false;
+  }
+
+  /** Milliseconds until a token is back (0 when one is there). */
+  waitMs(now = Date.now()): number {
+    return Math.max(0, Math.ceil((1 - this.#level(now)) * 1000 / this.perSecond));
+  }
+
+  /** Whether the bucket has refilled to its burst, as if never used. */
+  isFull(now = Date.now()): boolean {
+    return this.#level(now) >= this.burst;
+  }
+
+  #level(now: number): number {
+    return Math.min(this.burst, this.#tokens + Math.max(0, now - this.#refilledAt) * this.perSecond / 1000);
+  }
+}
+
+/**
+ * One {@link TokenBucket} per key, such as a client's address. A key's bucket
+ * is made at its first take and forgotten once it has refilled, so memory
+ * follows the keys seen within one refill, not every key ever seen.
+ *
+ * @example
+ * ```ts
+ * const registrations = new KeyedBuckets(20 / 60, 20);
+ * const waitMs = registrations.take("203.0.113.7");
+ * if (waitMs > 0) console.log(`try again in ${waitMs} ms`);
+ * ```
+ */
+export class KeyedBuckets {
+  readonly perSecond: number;
+  readonly burst: number;
+  #buckets = new Map<string, TokenBucket>();
+  #sweptAt = Date.now();
+
+  constructor(perSecond: number, burst: number) {
+    this.perSecond = perSecond;
+    this.burst = burst;
+  }
+
+  /** Takes a token from `key`'s bucket: 0 when there was one, otherwise the milliseconds until there is. */
+  take(key: string, now = Date.now()): number {
+    this.#sweep(now);
+    let bucket = this.#buckets.get(key);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(this.perSecond, this.burst);
+      this.#buckets.set(key, bucket);
+    }
+    return bucket.take(now) ? 0 : bucket.waitMs(now);
+  }
+
+  /** How many keys have a bucket that is not full yet (or was not, at the last sweep). */
+  get size(): number {
+    return this.#buckets.size;
+  }
+
+  /** Forgets the buckets that refilled, once per refill time at most, so each take stays O(1) on average. */
+  #sweep(now: number): void {
+    if (now - this.#sweptAt < Math.min(60_000, this.burst * 1000 / this.perSecond)) return;
+    this.#sweptAt = now;
+    for (const [key, bucket] of this.#buckets) if (bucket.isFull(now)) this.#buckets.delete(key);
   }
 }

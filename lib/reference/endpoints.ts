@@ -139,7 +139,7 @@ export const REST_ENDPOINTS: readonly RestEndpoint[] = [
           "over HTTPS (or `X-Forwarded-Proto: https`).",
       },
     }],
-    errors: BODY_ERRORS,
+    errors: [...BODY_ERRORS, "RATE_LIMITED"],
   },
   {
     method: "POST",

@@ -14,7 +14,7 @@ import { CloseCode, ERROR_CODES, type ErrorCode } from "../protocol.ts";
 
 /** A refusal of an HTTP request, sent as `{"error": code, "detail": "…"}` with `status`. */
 export interface HttpErrorDoc {
-  status: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 426 | 500 | 503;
+  status: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 426 | 429 | 500 | 503;
   code: string;
   meaning: string;
   /** A `detail` the server sends with it. */
@@ -71,6 +71,13 @@ export const HTTP_ERRORS = [
     code: "UPGRADE_REQUIRED",
     meaning: "A plain HTTP request to a WebSocket endpoint.",
     detail: "This endpoint speaks WebSocket only",
+  },
+  {
+    status: 429,
+    code: "RATE_LIMITED",
+    meaning: "Too many registrations without a token from one client address; `Retry-After` says in how many " +
+      "seconds to try again.",
+    detail: "Too many new users from this address; try again in 3 s",
   },
   {
     status: 500,

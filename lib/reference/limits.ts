@@ -93,6 +93,24 @@ export function limitsOf(config: Pick<Config, "limits" | "presence">): LimitDoc[
       meaning: "Chat and presence sockets together, per instance. One more gets TOO_MANY_CONNECTIONS and close 1008.",
     },
     {
+      key: "registerPerMin",
+      name: "New users",
+      value: limits.registerPerMin,
+      unit: "registrations per minute",
+      env: "REGISTER_RATE_PER_MIN",
+      meaning: "Registrations without a valid token, per client address (an IPv6 /64; behind a proxy on a private " +
+        "address, the last `X-Forwarded-For` entry) and instance, refilled continuously. Beyond it: 429 " +
+        "RATE_LIMITED with `Retry-After`. Registering with a token, to come back or rename, is not counted.",
+    },
+    {
+      key: "registerBurst",
+      name: "New users at once",
+      value: limits.registerBurst,
+      unit: "registrations",
+      env: "REGISTER_BURST",
+      meaning: "Registrations without a token a client address may make at once.",
+    },
+    {
       key: "sendBufferMaxBytes",
       name: "Send backlog",
       value: limits.sendBufferMaxBytes,

@@ -1,4 +1,5 @@
 import { HttpError } from "fresh";
+import { clientAddress } from "../../lib/client_address.ts";
 import { presentedToken, tokenCookie } from "../../lib/identity.ts";
 import { readJsonBody } from "../../lib/json_body.ts";
 import { RegisterBody, type RegisterResponse } from "../../lib/protocol.ts";
@@ -7,9 +8,20 @@ import { define } from "../../lib/state.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
-    const { identities, presence } = ctx.state;
+    const { identities, presence, registrations } = ctx.state;
     const { user_id, name } = await readJsonBody(ctx.req, RegisterBody);
     const proven = identities.verify(user_id, presentedToken(ctx.req, ctx.url));
+    // Coming back or renaming shows a token; new users, and claims to ids taken, are counted per client.
+    const waitMs = proven ? 0 : registrations.take(clientAddress(ctx.req, ctx.info));
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new HttpError(
+        429,
+        `Too many new users from this address; try again in ${seconds} s`,
+        "RATE_LIMITED",
+        { "retry-after": String(seconds) },
+      );
+    }
     if (!await presence.register(user_id, name, proven)) {
       throw new HttpError(401, "This user id is taken; present its token to use it", "UNAUTHORIZED");
     }

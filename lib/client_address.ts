@@ -1,0 +1,94 @@
+/**
+ * Who a request comes from, as a key for per-client limits: the peer's
+ * address, or, when the peer is a proxy on this machine or a private network
+ * (nginx, Caddy, a container's gateway) or a Unix socket, the address that
+ * proxy appended to `X-Forwarded-For`. A client on the internet cannot choose its key by
+ * sending that header itself. IPv6 addresses count by their /64 prefix, the
+ * block one subscriber is given, so that rotating addresses within it does
+ * not make a new client.
+ *
+ * @example
+ * ```ts
+ * clientAddress(req, { remoteAddr: { transport: "tcp", hostname: "2001:db8:1:2:3:4:5:6", port: 4000 } });
+ * // "2001:db8:1:2::/64"
+ * ```
+ *
+ * @module
+ */
+
+/** The key of the client that sent `req`. */
+export function clientAddress(req: Request, info: Deno.ServeHandlerInfo): string {
+  const { remoteAddr } = info;
+  // A Unix socket's peer is a process on this machine.
+  const peer = remoteAddr.transport === "tcp" || remoteAddr.transport === "udp" ? normalize(remoteAddr.hostname) : null;
+  if (peer === null || isPrivate(peer)) {
+    const forwarded = req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+    const client = forwarded ? normalize(forwarded) : null;
+    if (client !== null) return key(client);
+  }
+  return peer === null ? "local" : key(peer);
+}
+
+/** An IPv4 address as four numbers, or an IPv6 one as eight; `null` when the text is neither. */
+interface Address {
+  v: 4 | 6;
+  parts: number[];
+}
+
+function normalize(text: string): Address | null {
+  const bare = text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text;
+  const v4 = ipv4(bare);
+  if (v4) return { v: 4, parts: v4 };
+  const v6 = ipv6(bare.replace(/%.*$/, ""));
+  if (!v6) return null;
+  // An IPv4 address mapped into IPv6 (::ffff:a.b.c.d) is that IPv4 address.
+  if (v6.slice(0, 5).every((part) => part === 0) && v6[5] === 0xffff) {
+    return { v: 4, parts: [v6[6] >> 8, v6[6] & 0xff, v6[7] >> 8, v6[7] & 0xff] };
+  }
+  return { v: 6, parts: v6 };
+}
+
+function ipv4(text: string): number[] | null {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!match) return null;
+  const parts = match.slice(1).map(Number);
+  return parts.every((part) => part <= 255) ? parts : null;
+}
+
+function ipv6(text: string): number[] | null {
+  if (!/^[0-9a-fA-F:.]+$/.test(text)) return null;
+  const halves = text.split("::");
+  if (halves.length > 2) return null;
+  const groups = (half: string) => half === "" ? [] : half.split(":");
+  const head = groups(halves[0]);
+  const tail = halves.length === 2 ? groups(halves[1]) : [];
+  // A trailing dotted IPv4 part stands for the last two groups.
+  const last = (halves.length === 2 ? tail : head).at(-1);
+  const dotted = last !== undefined && last.includes(".") ? ipv4(last) : null;
+  if (last?.includes(".")) {
+    if (!dotted) return null;
+    const list = halves.length === 2 ? tail : head;
+    list.splice(-1, 1, ((dotted[0] << 8) | dotted[1]).toString(16), ((dotted[2] << 8) | dotted[3]).toString(16));
+  }
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  const all = [...head, ...Array(halves.length === 2 ? missing : 0).fill("0"), ...tail];
+  if (!all.every((group) => /^[0-9a-fA-F]{1,4}$/.test(group))) return null;
+  return all.map((group) => parseInt(group, 16));
+}
+
+/** Loopback, private (RFC 1918, unique local) and link-local addresses: where a trusted proxy would be. */
+function isPrivate(address: Address): boolean {
+  const [a, b] = address.parts;
+  if (address.v === 4) {
+    return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) ||
+      (a === 169 && b === 254);
+  }
+  const loopback = address.parts.slice(0, 7).every((part) => part === 0) && address.parts[7] === 1;
+  return loopback || (a & 0xfe00) === 0xfc00 || (a & 0xffc0) === 0xfe80;
+}
+
+function key(address: Address): string {
+  if (address.v === 4) return address.parts.join(".");
+  return `${address.parts.slice(0, 4).map((part) => part.toString(16)).join(":")}::/64`;
+}
