@@ -6,6 +6,7 @@ import type { PresenceTiming } from "../fresh.config.ts";
 import type { Bus, ClusterEvent } from "./bus.ts";
 import { type Connection, ConnectionKind } from "./connection.ts";
 import { CloseCode } from "./protocol.ts";
+import { RecentChanges } from "./recent_changes.ts";
 import { RemoteChat } from "./remote_chat.ts";
 import { RosterFeed } from "./roster_feed.ts";
 import { type LocalUser, newLocalUser, UserSync } from "./user_sync.ts";
@@ -36,8 +37,8 @@ export class Presence {
   #users = new Map<string, LocalUser>();
   #writes: UserSync;
   #remoteChat = new RemoteChat();
-  /** When each user last changed through an event, so a reconcile does not undo a newer event. */
-  #changedAt = new Map<string, number>();
+  /** Who changed through an event lately, so a reconcile does not undo a newer event. */
+  #changes = new RecentChanges();
   /** A database write failed: the tables may disagree with memory until the next resync. */
   needsResync = false;
 
@@ -175,7 +176,7 @@ export class Presence {
         this.#writes.sync(userId);
         continue;
       }
-      this.#changedAt.set(userId, Date.now());
+      this.#changes.touch(userId);
       if (this.feed.delete(userId)) left.push(userId);
     }
     if (announce) {
@@ -216,7 +217,7 @@ export class Presence {
       listOnline(this.#db),
       this.#bus.enabled ? remoteChatLocations(this.#db, this.instanceId) : Promise.resolve([]),
     ]);
-    const fresh = (userId: string) => (this.#changedAt.get(userId) ?? 0) >= startedAt - 1000;
+    const fresh = (userId: string) => this.#changes.since(userId, startedAt - 1000);
     const seen = new Set<string>();
     for (const { user_id, name } of online) {
       seen.add(user_id);
@@ -227,7 +228,6 @@ export class Presence {
     if (this.#bus.enabled) {
       this.#remoteChat.replace(chat);
     }
-    for (const [userId, at] of this.#changedAt) if (at < startedAt - 60_000) this.#changedAt.delete(userId);
   }
 
   /** Closes every socket with 1001, removes this instance and announces the leaves. */
@@ -253,7 +253,7 @@ export class Presence {
   }
 
   #join(userId: string, name: string, announce: boolean): void {
-    this.#changedAt.set(userId, Date.now());
+    this.#changes.touch(userId);
     if (this.feed.set(userId, name) && announce) this.#bus.publish({ t: "join", u: userId, n: name });
   }
 
@@ -272,7 +272,7 @@ export class Presence {
       for (const connection of sockets) connection.close(CloseCode.PolicyViolation, "LOGGED_OUT");
       this.#writes.sync(userId);
     }
-    this.#changedAt.set(userId, Date.now());
+    this.#changes.touch(userId);
     this.feed.delete(userId);
   }
 }
