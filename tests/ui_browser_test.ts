@@ -328,6 +328,70 @@ uiTest(
   },
 );
 
+uiTest("ui - keyboard focus stays on the person it was on when the list reorders", async (server, browser) => {
+  const ada = await openChat(browser, server, { identity: ADA });
+  const carol = await server.register("Carol");
+  const dan = await server.register("Dan");
+  const [carolChat, danChat] = [await server.chat(carol), await server.chat(dan)];
+  const focusedPeer = () => ada.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.peer);
+  const order = () =>
+    onlineList(ada.page).locator("[data-peer]").evaluateAll((rows) =>
+      rows.map((row) => (row as HTMLElement).dataset.peer)
+    );
+  const dm = (socket: typeof carolChat, text: string) => socket.send({ type: "dm", to: ADA.user_id, text });
+
+  await peerButton(ada.page, "Dan").waitFor();
+  await peerButton(ada.page, "Carol").focus();
+  await ada.page.keyboard.press("ArrowDown");
+  await ada.page.waitForFunction(
+    (id) => (document.activeElement as HTMLElement | null)?.dataset.peer === id,
+    dan.userId,
+  );
+
+  // Dan writes: his row moves to the top, and focus goes with him.
+  dm(danChat, "Hello from Dan");
+  await peerButton(ada.page, "Dan").filter({ hasText: "Hello from Dan" }).waitFor();
+  assert.deepEqual(await order(), [dan.userId, carol.userId]);
+  assert.equal(await focusedPeer(), dan.userId, "focus followed Dan to the top");
+
+  // Carol writes: she moves above him, and focus stays on Dan.
+  dm(carolChat, "Hello from Carol");
+  await peerButton(ada.page, "Carol").filter({ hasText: "Hello from Carol" }).waitFor();
+  assert.deepEqual(await order(), [carol.userId, dan.userId]);
+  assert.equal(await focusedPeer(), dan.userId, "focus stayed on Dan");
+
+  // The arrow keys go on from where focus is.
+  await ada.page.keyboard.press("ArrowUp");
+  await ada.page.waitForFunction(
+    (id) => (document.activeElement as HTMLElement | null)?.dataset.peer === id,
+    carol.userId,
+  );
+
+  // Twenty more people write: Carol is pushed out of the rows in view, and the list follows her.
+  const crowd = [];
+  for (let i = 1; i <= 20; i++) {
+    const user = await server.register(`Writer ${String(i).padStart(2, "0")}`);
+    crowd.push(await server.chat(user));
+  }
+  await ada.page.getByTestId("online-count").filter({ hasText: "22" }).waitFor();
+  crowd.forEach((socket, i) => dm(socket, `Note ${i + 1}`));
+  // Each note puts its writer above her: after the twentieth she is 21st.
+  const carolRow = ada.page.locator(`li[aria-posinset="21"] [data-peer="${carol.userId}"]`);
+  await carolRow.waitFor();
+  await ada.page.waitForFunction(
+    (id) => (document.activeElement as HTMLElement | null)?.dataset.peer === id,
+    carol.userId,
+    { timeout: 5000 },
+  );
+  assert.ok(await carolRow.isVisible());
+  assert.ok(
+    await onlineList(ada.page).evaluate((list) => list.parentElement!.scrollTop > 0),
+    "the list scrolled to her",
+  );
+  await Promise.all([carolChat, danChat, ...crowd].map((socket) => socket.close()));
+  assertNoProblems(ada);
+});
+
 uiTest("ui - the list stays quick with a thousand people online", async (server, browser) => {
   const crowd = 1000;
   const sockets = [];

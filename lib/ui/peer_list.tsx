@@ -46,10 +46,35 @@ export function PeerList({ store }: { store: ChatStore }) {
   if (activeIndex === -1 && selected !== null) activeIndex = peers.findIndex((peer) => peer.user_id === selected);
   if (activeIndex === -1) activeIndex = 0;
 
+  // A reorder can move the focused row's element, and moving an element takes focus from it: put it back,
+  // unless focus is on its way to another row (the arrow keys, End) and left this one on purpose.
+  const focusedBefore = IS_BROWSER ? focusedPeer(list.current) : undefined;
+  useLayoutEffect(() => {
+    if (focusedBefore === undefined || focusActive.current) return;
+    if (document.activeElement !== null && document.activeElement !== document.body) return;
+    const row = list.current?.querySelector<HTMLButtonElement>(`[data-peer="${focusedBefore}"]`);
+    if (row) {
+      row.focus({ preventScroll: true });
+      return;
+    }
+    // Moved out of the rows rendered: the list scrolls to it.
+    const index = peers.findIndex((peer) => peer.user_id === focusedBefore);
+    if (index !== -1) moveTo(index);
+  });
+
   useEffect(() => {
     if (!focusActive.current) return;
+    const active = document.activeElement;
+    if (active !== null && active !== document.body && !list.current?.contains(active)) {
+      // Focus went elsewhere meanwhile (the message box, the search): leave it there.
+      focusActive.current = false;
+      return;
+    }
+    const row = list.current?.querySelector<HTMLButtonElement>(`[data-peer="${peers[activeIndex]?.user_id}"]`);
+    // Asked for in this very render (by the effect above): its row comes with the next one.
+    if (!row) return;
     focusActive.current = false;
-    list.current?.querySelector<HTMLButtonElement>(`[data-peer="${peers[activeIndex]?.user_id}"]`)?.focus();
+    row.focus();
   });
 
   // A new search starts at the top of its results.
@@ -127,6 +152,13 @@ export function PeerList({ store }: { store: ChatStore }) {
       <ListPlaceholder store={store} />
     </div>
   );
+}
+
+/** The peer whose row has focus, if one in `list` has. */
+function focusedPeer(list: HTMLElement | null): string | undefined {
+  const active = document.activeElement;
+  if (list === null || active === null || !list.contains(active)) return undefined;
+  return active.closest<HTMLElement>("[data-peer]")?.dataset.peer;
 }
 
 /** What the list says when it has no rows to show. */
