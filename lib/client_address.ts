@@ -1,11 +1,11 @@
 /**
  * Who a request comes from, as a key for per-client limits: the peer's
- * address, or, when the peer is a proxy on this machine or a private network
- * (nginx, Caddy, a container's gateway) or a Unix socket, the address that
- * proxy appended to `X-Forwarded-For`. A client on the internet cannot choose its key by
- * sending that header itself. IPv6 addresses count by their /64 prefix, the
- * block one subscriber is given, so that rotating addresses within it does
- * not make a new client.
+ * address or, when the peer is a proxy on this machine, on a private network
+ * (nginx, Caddy, a container's gateway) or behind a Unix socket, the address
+ * that proxy appended to `X-Forwarded-For`. A client on the internet cannot
+ * choose its key by sending that header itself. IPv6 addresses count by
+ * their /64 prefix, the block one subscriber is given, so that rotating
+ * addresses within it does not make a new client.
  *
  * @example
  * ```ts
@@ -63,12 +63,12 @@ function ipv6(text: string): number[] | null {
   const head = groups(halves[0]);
   const tail = halves.length === 2 ? groups(halves[1]) : [];
   // A trailing dotted IPv4 part stands for the last two groups.
-  const last = (halves.length === 2 ? tail : head).at(-1);
-  const dotted = last !== undefined && last.includes(".") ? ipv4(last) : null;
+  const ending = halves.length === 2 ? tail : head;
+  const last = ending.at(-1);
   if (last?.includes(".")) {
+    const dotted = ipv4(last);
     if (!dotted) return null;
-    const list = halves.length === 2 ? tail : head;
-    list.splice(-1, 1, ((dotted[0] << 8) | dotted[1]).toString(16), ((dotted[2] << 8) | dotted[3]).toString(16));
+    ending.splice(-1, 1, ((dotted[0] << 8) | dotted[1]).toString(16), ((dotted[2] << 8) | dotted[3]).toString(16));
   }
   const missing = 8 - head.length - tail.length;
   if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
