@@ -12,6 +12,7 @@ import {
   SCREENSHOTS,
   sendButton,
   waitUntilOnline,
+  watchProblems,
 } from "./chat_page.ts";
 import { startServer, type TestServer } from "./harness.ts";
 import { TcpProxy } from "./tcp_proxy.ts";
@@ -508,6 +509,48 @@ uiTest(
     }
   },
 );
+
+uiTest("ui - two tabs that lost their cookie come back as one person, not two", async (server, browser) => {
+  const bob = await openChat(browser, server, { identity: BOB });
+  // Ada reaches the server through a proxy that can cut her connections alone.
+  const proxy = new TcpProxy(TcpProxy.freePort(), { hostname: "127.0.0.1", port: Number(server.server.url.port) });
+  proxy.open();
+  try {
+    const address = `http://127.0.0.1:${proxy.port}/`;
+    const ada = await openChat(browser, server, { identity: ADA, address });
+    const secondTab = await ada.context.newPage();
+    const secondTabProblems = watchProblems(secondTab);
+    await secondTab.goto(address);
+    await waitUntilOnline(secondTab);
+    const tabs = [ada.page, secondTab];
+
+    // The browser loses the token cookie (cleared, expired), then the connection: the old id cannot be proven.
+    await ada.context.clearCookies();
+    proxy.cut();
+    for (const tab of tabs) await tab.getByText("Connection lost. Reconnecting…").filter({ visible: true }).waitFor();
+    proxy.open();
+    for (const tab of tabs) await waitUntilOnline(tab);
+
+    // Ada comes back under a new id, one for both tabs: Bob sees one Ada, and what he writes reaches both.
+    await onlineList(bob.page).locator(`[data-peer="${ADA.user_id}"]`).waitFor({ state: "detached" });
+    // A tab that had made an id of its own too follows the other's, and its own leaves after the grace period.
+    await bob.page.waitForFunction(
+      (name) =>
+        [...document.querySelectorAll("[data-peer]")].filter((row) => row.textContent?.includes(name)).length === 1,
+      ADA.name,
+    );
+    await peerButton(bob.page, ADA.name).click();
+    await messageBox(bob.page).fill("Both tabs?");
+    await messageBox(bob.page).press("Enter");
+    for (const tab of tabs) await peerButton(tab, BOB.name).filter({ hasText: "Both tabs?" }).waitFor();
+    assert.equal(await onlineList(bob.page).getByRole("button", { name: ADA.name }).count(), 1);
+    // Ada's tabs logged the outage and the refused id as failed requests; no script failed.
+    assert.deepEqual([...ada.problems, ...secondTabProblems].filter((problem) => problem.startsWith("pageerror")), []);
+    assertNoProblems(bob);
+  } finally {
+    proxy.cut();
+  }
+});
 
 uiTest("ui - after logging out elsewhere the page stays offline until asked to come back", async (server, browser) => {
   const ada = await openChat(browser, server, { identity: ADA });

@@ -24,7 +24,7 @@ import {
   receiveRead,
   setDelivery,
 } from "./conversations.ts";
-import { createIdentity, type Identity, loadIdentity, saveIdentity } from "./identity.ts";
+import { createIdentity, type Identity, IDENTITY_KEY, loadIdentity, saveIdentity } from "./identity.ts";
 import { register } from "./register.ts";
 import { applyPresence } from "./roster.ts";
 import { loadConversations, saveConversations } from "./saved_conversations.ts";
@@ -105,6 +105,13 @@ export class ChatSession {
       if (document.visibilityState !== "visible") return;
       this.#retryNow();
       this.#seen(store.selected.value);
+    });
+    // Another tab of this browser made a new identity (the old one was refused): this one follows, so that the
+    // tabs stay one person and do not take the token cookie from each other.
+    addEventListener("storage", (event) => {
+      if (event.key !== IDENTITY_KEY) return;
+      const stored = loadIdentity(storage("localStorage"));
+      if (stored !== null && stored.user_id !== this.#identity.user_id) this.#adopt(stored);
     });
     this.#presence.start();
     this.#chat.start();
@@ -202,7 +209,8 @@ export class ChatSession {
         return;
       }
       if (outcome.kind === "unavailable" || renewed) throw new Error(`Registration failed: ${outcome.kind}`);
-      // The id is bound to another browser (401) or the stored identity is unusable (400): start afresh.
+      // The id is bound to another browser (401) or the stored identity is unusable (400): start afresh. Other
+      // tabs of this browser follow (the storage listener), so that they do not take the cookie from each other.
       this.#adopt(createIdentity(outcome.kind === "unauthorized" ? this.#identity.name : undefined));
     }
   }
