@@ -393,6 +393,42 @@ uiTest("ui - keyboard focus stays on the person it was on when the list reorders
   assertNoProblems(ada);
 });
 
+uiTest("ui - a row focused with Tab follows its person down the list, and scrolling away is left alone", async (
+  server,
+  browser,
+) => {
+  const ada = await openChat(browser, server, { identity: ADA });
+  const carol = await server.register("Carol");
+  const sockets = [await server.chat(carol)];
+  for (let i = 1; i <= 20; i++) {
+    sockets.push(await server.chat(await server.register(`Writer ${String(i).padStart(2, "0")}`)));
+  }
+  await ada.page.getByTestId("online-count").filter({ hasText: "21" }).waitFor();
+  const focusedPeer = () => ada.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.peer);
+  const scrollTop = () => onlineList(ada.page).evaluate((list) => list.parentElement!.scrollTop);
+
+  // Tab lands on the first row, Carol's; the arrow keys have not been used.
+  await peerButton(ada.page, "Carol").focus();
+  sockets.slice(1).forEach((socket, i) => socket.send({ type: "dm", to: ADA.user_id, text: `Note ${i + 1}` }));
+  const carolRow = ada.page.locator(`li[aria-posinset="21"] [data-peer="${carol.userId}"]`);
+  await carolRow.waitFor();
+  await ada.page.waitForFunction(
+    (id) => (document.activeElement as HTMLElement | null)?.dataset.peer === id,
+    carol.userId,
+    { timeout: 5000 },
+  );
+  assert.ok(await carolRow.isVisible(), "the list scrolled to her");
+
+  // Ada scrolls back to the top: the list stays where she put it, though Carol's row leaves the page.
+  await onlineList(ada.page).evaluate((list) => list.parentElement!.scrollTo({ top: 0, behavior: "instant" }));
+  await peerButton(ada.page, "Writer 20").waitFor();
+  await ada.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  assert.equal(await scrollTop(), 0);
+  assert.notEqual(await focusedPeer(), carol.userId);
+  await Promise.all(sockets.map((socket) => socket.close()));
+  assertNoProblems(ada);
+});
+
 uiTest("ui - the list stays quick with a thousand people online", async (server, browser) => {
   const crowd = 1000;
   const sockets = [];

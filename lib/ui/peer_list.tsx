@@ -30,7 +30,8 @@ export function PeerList({ store }: { store: ChatStore }) {
   const list = useRef<HTMLUListElement>(null);
   const [view, setView] = useState({ top: 0, height: 0 });
   const [activeId, setActiveId] = useState<string | null>(null);
-  const focusActive = useRef(false);
+  /** The person whose row is to get focus once it is rendered. */
+  const focusTarget = useRef<string | null>(null);
   const previousSelected = useRef(selected);
 
   useLayoutEffect(() => {
@@ -46,15 +47,20 @@ export function PeerList({ store }: { store: ChatStore }) {
   if (activeIndex === -1 && selected !== null) activeIndex = peers.findIndex((peer) => peer.user_id === selected);
   if (activeIndex === -1) activeIndex = 0;
 
-  // A reorder can move the focused row's element, and moving an element takes focus from it: put it back,
-  // unless focus is on its way to another row (the arrow keys, End) and left this one on purpose.
+  // A reorder can move the focused row's element, and moving an element takes focus from it: put it back, and
+  // make it the row Tab returns to. Only after a change of the list: a row that scrolls out of the rows rendered
+  // loses focus too, and the list must not pull the reader back to it.
   const focusedBefore = IS_BROWSER ? focusedPeer(list.current) : undefined;
+  const peersBefore = useRef(peers);
   useLayoutEffect(() => {
-    if (focusedBefore === undefined || focusActive.current) return;
+    const changed = peersBefore.current !== peers;
+    peersBefore.current = peers;
+    if (!changed || focusedBefore === undefined || focusTarget.current !== null) return;
     if (document.activeElement !== null && document.activeElement !== document.body) return;
     const row = list.current?.querySelector<HTMLButtonElement>(`[data-peer="${focusedBefore}"]`);
     if (row) {
       row.focus({ preventScroll: true });
+      setActiveId(focusedBefore);
       return;
     }
     // Moved out of the rows rendered: the list scrolls to it.
@@ -62,18 +68,23 @@ export function PeerList({ store }: { store: ChatStore }) {
     if (index !== -1) moveTo(index);
   });
 
+  // Focus follows a move (the arrow keys, End, a person pushed down the list) once the row is rendered.
   useEffect(() => {
-    if (!focusActive.current) return;
+    const target = focusTarget.current;
+    if (target === null) return;
     const active = document.activeElement;
     if (active !== null && active !== document.body && !list.current?.contains(active)) {
       // Focus went elsewhere meanwhile (the message box, the search): leave it there.
-      focusActive.current = false;
+      focusTarget.current = null;
       return;
     }
-    const row = list.current?.querySelector<HTMLButtonElement>(`[data-peer="${peers[activeIndex]?.user_id}"]`);
-    // Asked for in this very render (by the effect above): its row comes with the next one.
-    if (!row) return;
-    focusActive.current = false;
+    const row = list.current?.querySelector<HTMLButtonElement>(`[data-peer="${target}"]`);
+    if (!row) {
+      // Asked for in this very render (by the effect above), its row comes with the next one; unless it left.
+      if (!peers.some((peer) => peer.user_id === target)) focusTarget.current = null;
+      return;
+    }
+    focusTarget.current = null;
     row.focus();
   });
 
@@ -104,7 +115,7 @@ export function PeerList({ store }: { store: ChatStore }) {
     element.scrollTop = top;
     setView({ top, height: element.clientHeight });
     setActiveId(peers[target]?.user_id ?? null);
-    focusActive.current = true;
+    focusTarget.current = peers[target]?.user_id ?? null;
   }
 
   function onKeyDown(event: KeyboardEvent) {
