@@ -202,16 +202,22 @@ export class ChatSession {
   }
 
   async #register(): Promise<void> {
-    for (let renewed = false;; renewed = true) {
-      const outcome = await register(this.#identity);
+    for (let renewed = false;;) {
+      const identity = this.#identity;
+      const outcome = await register(identity);
+      // Another tab's identity was taken on meanwhile: that one is to be registered, whatever became of this one.
+      if (this.#identity.user_id !== identity.user_id) continue;
       if (outcome.kind === "ok") {
         this.#setName(outcome.name);
+        // Stored once bound to this browser, its token in the cookie: other tabs follow it from then on.
+        saveIdentity(storage("localStorage"), this.#identity);
         return;
       }
       if (outcome.kind === "unavailable" || renewed) throw new Error(`Registration failed: ${outcome.kind}`);
       // The id is bound to another browser (401) or the stored identity is unusable (400): start afresh. Other
       // tabs of this browser follow (the storage listener), so that they do not take the cookie from each other.
       this.#adopt(createIdentity(outcome.kind === "unauthorized" ? this.#identity.name : undefined));
+      renewed = true;
     }
   }
 
@@ -219,7 +225,6 @@ export class ChatSession {
   #adopt(identity: Identity): void {
     const changed = this.#identity.user_id !== "" && this.#identity.user_id !== identity.user_id;
     this.#identity = identity;
-    saveIdentity(storage("localStorage"), identity);
     const saved = loadConversations(storage("sessionStorage"), identity.user_id);
     this.#readSent.clear();
     this.#readUnsent.clear();
