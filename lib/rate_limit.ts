@@ -94,6 +94,8 @@ export class KeyedBuckets {
 
   /** Forgets the buckets that refilled, once per refill time at most, so each take stays O(1) on average. */
   #sweep(now: number): void {
+    // A clock set back would hold off the next sweep until it caught up again.
+    if (now < this.#sweptAt) this.#sweptAt = now;
     if (now - this.#sweptAt < Math.min(60_000, this.burst * 1000 / this.perSecond)) return;
     this.#sweptAt = now;
     for (const [key, bucket] of this.#buckets) if (bucket.isFull(now)) this.#buckets.delete(key);

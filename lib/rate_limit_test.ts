@@ -58,3 +58,12 @@ Deno.test("rate limit - keyed buckets forget keys once refilled, so memory follo
   assert.equal(limits.take("client 0", start + 2500), 0);
   assert.ok(limits.take("client 0", start + 2500) > 0);
 });
+
+Deno.test("rate limit - keyed buckets go on forgetting keys after the clock is set back", () => {
+  const limits = new KeyedBuckets(1, 2);
+  const start = Date.now() + 1;
+  const hourEarlier = start - 3_600_000;
+  for (let i = 0; i < 100; i++) limits.take(`client ${i}`, hourEarlier);
+  limits.take("a newcomer", hourEarlier + 2500);
+  assert.equal(limits.size, 1, "swept from the earlier time on, not an hour later");
+});
