@@ -1,5 +1,5 @@
-/** How long a change is remembered: far longer than a re-read of the roster takes. */
-export const CHANGE_MEMORY_MS = 60_000;
+/** How long a change is remembered: far longer than a re-read of the roster takes, even from a stalling database. */
+export const CHANGE_MEMORY_MS = 5 * 60_000;
 
 /**
  * When each user last changed through an event, for the last
