@@ -39,6 +39,7 @@ const schema = z.object({
   MAX_SOCKETS_PER_USER: int(1, 1000).default(10),
   REGISTER_RATE_PER_MIN: int(1, 1_000_000).default(20),
   REGISTER_BURST: int(1, 1_000_000).default(20),
+  TRUST_PROXY: z.stringbool().default(false),
   SEND_BUFFER_MAX_BYTES: int(16_384, 64 * 1_048_576).default(1_048_576),
   WS_IDLE_TIMEOUT_S: int(1, 3600).default(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -83,6 +84,8 @@ export interface Config {
   sessionSecret?: string;
   /** Origins allowed to open WebSockets; empty means the server's own origin only. */
   allowedOrigins: string[];
+  /** Whether a proxy on a private address appends the client's address to `X-Forwarded-For`. */
+  trustProxy: boolean;
   presence: PresenceTiming;
   limits: Limits;
   logLevel: LogLevel;
@@ -119,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     pgliteDir: v.PGLITE_DIR,
     sessionSecret: v.SESSION_SECRET,
     allowedOrigins: [...(v.ALLOWED_ORIGINS ?? []), ...(v.FRONTEND_ORIGIN ? [v.FRONTEND_ORIGIN] : [])],
+    trustProxy: v.TRUST_PROXY,
     presence: { graceMs: v.PRESENCE_GRACE_MS, heartbeatMs: v.HEARTBEAT_MS, instanceTtlMs: v.INSTANCE_TTL_MS },
     limits: {
       messageMaxChars: v.MESSAGE_MAX_CHARS,

@@ -9,6 +9,7 @@ Deno.test("config - defaults serve on port 8000 on the embedded database with th
   assert.equal(config.host, "0.0.0.0");
   assert.equal(config.databaseUrl, undefined);
   assert.deepEqual(config.allowedOrigins, []);
+  assert.equal(config.trustProxy, false, "X-Forwarded-For counts only when told a proxy appends it");
   assert.deepEqual(config.limits, {
     messageMaxChars: 2000,
     frameMaxBytes: 16384,
@@ -31,8 +32,10 @@ Deno.test("config - values come from the environment", () => {
     ALLOWED_ORIGINS: "https://a.example, https://b.example/path",
     FRONTEND_ORIGIN: "http://localhost:5173",
     RATE_LIMIT_PER_SEC: "100000",
+    TRUST_PROXY: "true",
   });
   assert.equal(config.port, 9001);
+  assert.equal(config.trustProxy, true);
   assert.equal(config.databaseUrl, "postgres://postgres@127.0.0.1:5432/test");
   assert.deepEqual(config.allowedOrigins, ["https://a.example", "https://b.example", "http://localhost:5173"]);
   assert.equal(config.limits.ratePerSec, 100000);
@@ -53,6 +56,7 @@ Deno.test("config - a bad value stops start-up naming the variable", () => {
   assert.throws(() => loadConfig({ ALLOWED_ORIGINS: "not a url" }), /ALLOWED_ORIGINS/);
   assert.throws(() => loadConfig({ SESSION_SECRET: "short" }), /SESSION_SECRET: must be at least 32 characters/);
   assert.throws(() => loadConfig({ PGLITE_DIR: "my data" }), /PGLITE_DIR: must be a folder path without spaces/);
+  assert.throws(() => loadConfig({ TRUST_PROXY: "maybe" }), /TRUST_PROXY/);
 });
 
 Deno.test("config - the longest DM allowed still fits one cross-instance notification", () => {

@@ -1,15 +1,16 @@
 /**
  * Who a request comes from, as a key for per-client limits: the peer's
- * address or, when the peer is a proxy on this machine, on a private network
- * (nginx, Caddy, a container's gateway) or behind a Unix socket, the address
- * that proxy appended to `X-Forwarded-For`. A client on the internet cannot
- * choose its key by sending that header itself. IPv6 addresses count by
- * their /64 prefix, the block one subscriber is given, so that rotating
- * addresses within it does not make a new client.
+ * address or, with `trustProxy`, when the peer is a proxy on this machine, on
+ * a private network (nginx, Caddy, a container's gateway) or behind a Unix
+ * socket, the address that proxy appended to `X-Forwarded-For`. Only a proxy
+ * that appends the address it saw may be trusted so: one that passes the
+ * header on as it came (a TCP forwarder) would let each client choose its
+ * key. IPv6 addresses count by their /64 prefix, the block one subscriber is
+ * given, so that rotating addresses within it does not make a new client.
  *
  * @example
  * ```ts
- * clientAddress(req, { remoteAddr: { transport: "tcp", hostname: "2001:db8:1:2:3:4:5:6", port: 4000 } });
+ * clientAddress(req, { remoteAddr: { transport: "tcp", hostname: "2001:db8:1:2:3:4:5:6", port: 4000 } }, false);
  * // "2001:db8:1:2::/64"
  * ```
  *
@@ -17,16 +18,24 @@
  */
 
 /** The key of the client that sent `req`. */
-export function clientAddress(req: Request, info: Deno.ServeHandlerInfo): string {
+export function clientAddress(req: Request, info: Deno.ServeHandlerInfo, trustProxy: boolean): string {
   const { remoteAddr } = info;
   // A Unix socket's peer is a process on this machine.
   const peer = remoteAddr.transport === "tcp" || remoteAddr.transport === "udp" ? normalize(remoteAddr.hostname) : null;
-  if (peer === null || isPrivate(peer)) {
+  if (trustProxy && (peer === null || isPrivate(peer))) {
     const forwarded = req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
-    const client = forwarded ? normalize(forwarded) : null;
+    const client = forwarded ? normalize(withoutPort(forwarded)) : null;
     if (client !== null) return key(client);
   }
   return peer === null ? "local" : key(peer);
+}
+
+/** An address as some proxies write it with the client's port: `203.0.113.7:4000`, `[2001:db8::1]:4000`. */
+function withoutPort(text: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(text);
+  if (bracketed) return bracketed[1];
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(text);
+  return v4 ? v4[1] : text;
 }
 
 /** An IPv4 address as four numbers, or an IPv6 one as eight; `null` when the text is neither. */
@@ -36,10 +45,9 @@ interface Address {
 }
 
 function normalize(text: string): Address | null {
-  const bare = text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text;
-  const v4 = ipv4(bare);
+  const v4 = ipv4(text);
   if (v4) return { v: 4, parts: v4 };
-  const v6 = ipv6(bare.replace(/%.*$/, ""));
+  const v6 = ipv6(text.replace(/%.*$/, ""));
   if (!v6) return null;
   // An IPv4 address mapped into IPv6 (::ffff:a.b.c.d) is that IPv4 address.
   if (v6.slice(0, 5).every((part) => part === 0) && v6[5] === 0xffff) {

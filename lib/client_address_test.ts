@@ -1,18 +1,24 @@
 import assert from "node:assert/strict";
 import { clientAddress } from "./client_address.ts";
 
-const from = (hostname: string, forwardedFor?: string) =>
-  clientAddress(
-    new Request("http://chat.example/presence/register", {
-      headers: forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor },
-    }),
-    { remoteAddr: { transport: "tcp", hostname, port: 40_000 } } as Deno.ServeHandlerInfo,
-  );
+const request = (forwardedFor?: string) =>
+  new Request("http://chat.example/presence/register", {
+    headers: forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor },
+  });
+const tcp = (hostname: string) =>
+  ({ remoteAddr: { transport: "tcp", hostname, port: 40_000 } }) as Deno.ServeHandlerInfo;
+/** Behind a trusted proxy: `TRUST_PROXY` set. */
+const from = (hostname: string, forwardedFor?: string) => clientAddress(request(forwardedFor), tcp(hostname), true);
 
 Deno.test("client address - a client on the internet is its own address, whatever it forwards", () => {
   assert.equal(from("203.0.113.7"), "203.0.113.7");
   assert.equal(from("203.0.113.7", "198.51.100.1"), "203.0.113.7");
   assert.equal(from("::ffff:203.0.113.7"), "203.0.113.7", "an IPv4 address mapped into IPv6 is that address");
+});
+
+Deno.test("client address - unless told a proxy is trusted, the header counts for nothing", () => {
+  assert.equal(clientAddress(request("203.0.113.7"), tcp("127.0.0.1"), false), "127.0.0.1");
+  assert.equal(clientAddress(request("203.0.113.7"), tcp("10.0.0.2"), false), "10.0.0.2");
 });
 
 Deno.test("client address - IPv6 clients count by their /64, however the address is written", () => {
@@ -29,6 +35,8 @@ Deno.test("client address - behind a proxy on a private address, the address the
   }
   assert.equal(from("127.0.0.1", "2001:db8:1:2::5"), "2001:db8:1:2::/64");
   assert.equal(from("127.0.0.1", "[2001:db8:1:2::5]"), "2001:db8:1:2::/64");
+  assert.equal(from("127.0.0.1", "[2001:db8:1:2::5]:4000"), "2001:db8:1:2::/64", "some proxies add the port");
+  assert.equal(from("127.0.0.1", "203.0.113.7:4000"), "203.0.113.7");
   assert.equal(from("172.32.0.1", "203.0.113.7"), "172.32.0.1", "172.32/16 is not private");
   assert.equal(from("127.0.0.1"), "127.0.0.1", "no proxy: the peer itself");
   assert.equal(from("127.0.0.1", "not an address"), "127.0.0.1", "an unreadable entry is ignored");
@@ -44,6 +52,7 @@ Deno.test("client address - through a Unix socket, a proxy's clients count apart
         headers: forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor },
       }),
       { remoteAddr: { transport: "unix", path: "/run/chat.sock" } } as Deno.ServeHandlerInfo,
+      true,
     );
   assert.equal(through("203.0.113.7"), "203.0.113.7");
   assert.equal(through(), "local");

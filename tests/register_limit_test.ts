@@ -18,6 +18,11 @@ dbTest(
     const body = await refused.json();
     assert.equal(body.error, "RATE_LIMITED");
     assert.match(body.detail, /^Too many new users from this address; try again in 1 s$/);
+    // The API reference says so too.
+    const reference = await (await fetch(server.http("/openapi.json"))).json();
+    const documented = reference.paths["/presence/register"].post.responses["429"].$ref.split("/").at(-1);
+    assert.equal(documented, "RATE_LIMITED");
+    assert.ok(reference.components.responses[documented].headers["Retry-After"]);
 
     // Coming back or renaming with a token is not counted.
     const renamed = await server.register("Ada L.", ada.userId, ada.token);
@@ -58,7 +63,19 @@ dbTest(
     await other.body?.cancel();
     assert.equal(other.status, 200, "another client behind the same proxy");
   },
-  { REGISTER_RATE_PER_MIN: "1", REGISTER_BURST: "2" },
+  { REGISTER_RATE_PER_MIN: "1", REGISTER_BURST: "2", TRUST_PROXY: "true" },
+);
+
+dbTest(
+  "register limit - unless a proxy is declared trusted, a forwarded address makes no new client",
+  async (server) => {
+    for (const [i, client] of ["203.0.113.7", "198.51.100.1"].entries()) {
+      const response = await register(server, crypto.randomUUID(), { "x-forwarded-for": client });
+      await response.body?.cancel();
+      assert.equal(response.status, i < 1 ? 200 : 429, `sent as ${client}`);
+    }
+  },
+  { REGISTER_RATE_PER_MIN: "1", REGISTER_BURST: "1" },
 );
 
 dbTest(

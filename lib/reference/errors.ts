@@ -19,6 +19,8 @@ export interface HttpErrorDoc {
   meaning: string;
   /** A `detail` the server sends with it. */
   detail: string;
+  /** Response headers that come with it, by name. */
+  headers?: Record<string, string>;
 }
 
 /** The REST and upgrade errors, by status. */
@@ -78,6 +80,7 @@ export const HTTP_ERRORS = [
     meaning: "Too many registrations without a token from one client address; `Retry-After` says in how many " +
       "seconds to try again.",
     detail: "Too many new users from this address; try again in 3 s",
+    headers: { "Retry-After": "Seconds until the address may register a new user again." },
   },
   {
     status: 500,

@@ -131,6 +131,7 @@ function errorResponse(code: HttpErrorCode): Json {
   const error = httpError(code);
   return {
     description: `\`${error.code}\`: ${error.meaning}`,
+    ...(error.headers && { headers: headerDocs(error.headers) }),
     content: {
       "application/json": {
         schema: {
@@ -141,6 +142,12 @@ function errorResponse(code: HttpErrorCode): Json {
       },
     },
   };
+}
+
+function headerDocs(headers: Record<string, string>): Json {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, description]) => [name, { description, schema: { type: "string" } }]),
+  );
 }
 
 function errorResponses(codes: readonly HttpErrorCode[]): Json {
@@ -160,13 +167,7 @@ function restPath(endpoint: RestEndpoint): Json {
     const schema = response.schema ? ref(response.schema) : { type: mediaType === JSON_TYPE ? "object" : "string" };
     responses[response.status] = {
       description: response.description,
-      ...(response.headers && {
-        headers: Object.fromEntries(
-          Object.entries(response.headers).map((
-            [name, description],
-          ) => [name, { description, schema: { type: "string" } }]),
-        ),
-      }),
+      ...(response.headers && { headers: headerDocs(response.headers) }),
       content: { [mediaType]: { schema, example: response.example } },
     };
   }

@@ -12,7 +12,7 @@ export const handler = define.handlers({
     const { user_id, name } = await readJsonBody(ctx.req, RegisterBody);
     const proven = identities.verify(user_id, presentedToken(ctx.req, ctx.url));
     // Coming back or renaming shows a token; new users, and claims to ids taken, are counted per client.
-    const waitMs = proven ? 0 : registrations.take(clientAddress(ctx.req, ctx.info));
+    const waitMs = proven ? 0 : registrations.take(clientAddress(ctx.req, ctx.info, ctx.state.config.trustProxy));
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       throw new HttpError(
