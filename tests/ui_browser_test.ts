@@ -368,7 +368,7 @@ uiTest("ui - keyboard focus stays on the person it was on when the list reorders
     carol.userId,
   );
 
-  // Twenty more people write: Carol is pushed out of the rows in view, and the list follows her.
+  // Twenty more people write: Carol is pushed below the rows in view. Focus stays on her; the list stays put.
   const crowd = [];
   for (let i = 1; i <= 20; i++) {
     const user = await server.register(`Writer ${String(i).padStart(2, "0")}`);
@@ -377,26 +377,19 @@ uiTest("ui - keyboard focus stays on the person it was on when the list reorders
   await ada.page.getByTestId("online-count").filter({ hasText: "22" }).waitFor();
   crowd.forEach((socket, i) => dm(socket, `Note ${i + 1}`));
   // Each note puts its writer above her: after the twentieth she is 21st.
-  const carolRow = ada.page.locator(`li[aria-posinset="21"] [data-peer="${carol.userId}"]`);
-  await carolRow.waitFor();
-  await ada.page.waitForFunction(
-    (id) => (document.activeElement as HTMLElement | null)?.dataset.peer === id,
-    carol.userId,
-    { timeout: 5000 },
-  );
-  assert.ok(await carolRow.isVisible());
-  assert.ok(
-    await onlineList(ada.page).evaluate((list) => list.parentElement!.scrollTop > 0),
-    "the list scrolled to her",
+  await ada.page.locator(`li[aria-posinset="21"] [data-peer="${carol.userId}"]`).waitFor({ state: "attached" });
+  await ada.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  assert.equal(await focusedPeer(), carol.userId, "focus stayed on Carol");
+  assert.equal(
+    await onlineList(ada.page).evaluate((list) => list.parentElement!.scrollTop),
+    0,
+    "the list did not scroll by itself",
   );
   await Promise.all([carolChat, danChat, ...crowd].map((socket) => socket.close()));
   assertNoProblems(ada);
 });
 
-uiTest("ui - a row focused with Tab follows its person down the list, and scrolling away is left alone", async (
-  server,
-  browser,
-) => {
+uiTest("ui - a focused row stays focused wherever the list moves it or the reader scrolls", async (server, browser) => {
   const ada = await openChat(browser, server, { identity: ADA });
   const carol = await server.register("Carol");
   const sockets = [await server.chat(carol)];
@@ -406,25 +399,34 @@ uiTest("ui - a row focused with Tab follows its person down the list, and scroll
   await ada.page.getByTestId("online-count").filter({ hasText: "21" }).waitFor();
   const focusedPeer = () => ada.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.peer);
   const scrollTop = () => onlineList(ada.page).evaluate((list) => list.parentElement!.scrollTop);
+  const twoFrames = () =>
+    ada.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 
-  // Tab lands on the first row, Carol's; the arrow keys have not been used.
+  // Tab lands on the first row, Carol's; the arrow keys have not been used. Twenty people write above her.
   await peerButton(ada.page, "Carol").focus();
   sockets.slice(1).forEach((socket, i) => socket.send({ type: "dm", to: ADA.user_id, text: `Note ${i + 1}` }));
-  const carolRow = ada.page.locator(`li[aria-posinset="21"] [data-peer="${carol.userId}"]`);
-  await carolRow.waitFor();
-  await ada.page.waitForFunction(
-    (id) => (document.activeElement as HTMLElement | null)?.dataset.peer === id,
-    carol.userId,
-    { timeout: 5000 },
-  );
-  assert.ok(await carolRow.isVisible(), "the list scrolled to her");
+  await ada.page.locator(`li[aria-posinset="21"] [data-peer="${carol.userId}"]`).waitFor({ state: "attached" });
+  await twoFrames();
+  assert.equal(await focusedPeer(), carol.userId, "focus stayed on Carol, far below the rows in view");
+  assert.equal(await scrollTop(), 0, "the list did not scroll by itself");
+  const tabbable = await onlineList(ada.page).locator('[data-peer][tabindex="0"]').getAttribute("data-peer");
+  assert.equal(tabbable, carol.userId, "Tab comes back to her row, the one in the list that takes Tab");
 
-  // Ada scrolls back to the top: the list stays where she put it, though Carol's row leaves the page.
+  // The arrow keys go on from her place: the row above hers is focused and scrolled into view.
+  await ada.page.keyboard.press("ArrowUp");
+  const above = ada.page.locator(`li[aria-posinset="20"] [data-peer]`);
+  await ada.page.waitForFunction(
+    () => (document.activeElement?.parentElement as HTMLElement | null)?.getAttribute("aria-posinset") === "20",
+  );
+  const aboveId = await above.getAttribute("data-peer");
+  assert.ok(await scrollTop() > 0, "scrolled to the row the arrow key went to");
+
+  // Ada scrolls back to the top: the list stays where she put it, and focus stays on that row, out of view.
   await onlineList(ada.page).evaluate((list) => list.parentElement!.scrollTo({ top: 0, behavior: "instant" }));
   await peerButton(ada.page, "Writer 20").waitFor();
-  await ada.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await twoFrames();
   assert.equal(await scrollTop(), 0);
-  assert.notEqual(await focusedPeer(), carol.userId);
+  assert.equal(await focusedPeer(), aboveId);
   await Promise.all(sockets.map((socket) => socket.close()));
   assertNoProblems(ada);
 });

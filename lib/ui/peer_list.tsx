@@ -47,28 +47,18 @@ export function PeerList({ store }: { store: ChatStore }) {
   if (activeIndex === -1 && selected !== null) activeIndex = peers.findIndex((peer) => peer.user_id === selected);
   if (activeIndex === -1) activeIndex = 0;
 
-  // A reorder can move the focused row's element, and moving an element takes focus from it: put it back, and
-  // make it the row Tab returns to. Only after a change of the list: a row that scrolls out of the rows rendered
-  // loses focus too, and the list must not pull the reader back to it.
+  // The focused row stays in the document wherever it goes, in view or not (below): focus is not lost to the
+  // window moving, and the list never scrolls by itself to follow it. But moving an element, as a reorder does,
+  // takes focus from it: a render that did so puts it back, unless focus is on its way to another row (the arrow
+  // keys, End).
   const focusedBefore = IS_BROWSER ? focusedPeer(list.current) : undefined;
-  const peersBefore = useRef(peers);
   useLayoutEffect(() => {
-    const changed = peersBefore.current !== peers;
-    peersBefore.current = peers;
-    if (!changed || focusedBefore === undefined || focusTarget.current !== null) return;
+    if (focusedBefore === undefined || focusTarget.current !== null) return;
     if (document.activeElement !== null && document.activeElement !== document.body) return;
-    const row = list.current?.querySelector<HTMLButtonElement>(`[data-peer="${focusedBefore}"]`);
-    if (row) {
-      row.focus({ preventScroll: true });
-      setActiveId(focusedBefore);
-      return;
-    }
-    // Moved out of the rows rendered: the list scrolls to it.
-    const index = peers.findIndex((peer) => peer.user_id === focusedBefore);
-    if (index !== -1) moveTo(index);
+    list.current?.querySelector<HTMLButtonElement>(`[data-peer="${focusedBefore}"]`)?.focus({ preventScroll: true });
   });
 
-  // Focus follows a move (the arrow keys, End, a person pushed down the list) once the row is rendered.
+  // Focus follows a move (the arrow keys, End, back from a conversation) once the row is rendered.
   useEffect(() => {
     const target = focusTarget.current;
     if (target === null) return;
@@ -80,7 +70,7 @@ export function PeerList({ store }: { store: ChatStore }) {
     }
     const row = list.current?.querySelector<HTMLButtonElement>(`[data-peer="${target}"]`);
     if (!row) {
-      // Asked for in this very render (by the effect above), its row comes with the next one; unless it left.
+      // Not rendered yet: its row comes with the next render, unless it left the list.
       if (!peers.some((peer) => peer.user_id === target)) focusTarget.current = null;
       return;
     }
@@ -118,6 +108,12 @@ export function PeerList({ store }: { store: ChatStore }) {
     focusTarget.current = peers[target]?.user_id ?? null;
   }
 
+  // Whichever way focus came to a row (Tab, a click, the search box's arrow), Tab comes back to that row.
+  function onFocusIn(event: FocusEvent) {
+    const userId = (event.target as HTMLElement).closest<HTMLElement>("[data-peer]")?.dataset.peer;
+    if (userId !== undefined) setActiveId(userId);
+  }
+
   function onKeyDown(event: KeyboardEvent) {
     // Start from the row that has focus, wherever focus came from (a click, the search box).
     const focused = (event.target as HTMLElement).closest<HTMLElement>("[data-peer]")?.dataset.peer;
@@ -146,6 +142,10 @@ export function PeerList({ store }: { store: ChatStore }) {
   const windowStyle = IS_BROWSER
     ? { height: `${peers.length * ROW_HEIGHT}px`, paddingTop: `${first * ROW_HEIGHT}px` }
     : undefined;
+  const shown = peers.slice(first, last).map((peer, offset) => ({ peer, index: first + offset }));
+  // The focused row, out of the rows in view, is kept at its place.
+  const focusedIndex = focusedBefore === undefined ? -1 : peers.findIndex((peer) => peer.user_id === focusedBefore);
+  const kept = focusedIndex !== -1 && (focusedIndex < first || focusedIndex >= last) ? focusedIndex : null;
 
   return (
     <div
@@ -153,12 +153,31 @@ export function PeerList({ store }: { store: ChatStore }) {
       class="relative min-h-0 flex-1 overflow-y-auto overscroll-contain px-2 pb-3"
       onScroll={(event) => setView({ top: event.currentTarget.scrollTop, height: event.currentTarget.clientHeight })}
     >
-      <ul ref={list} role="list" aria-label="People" class="box-border" style={windowStyle} onKeyDown={onKeyDown}>
-        {peers.slice(first, last).map((peer, offset) => (
-          <li key={peer.user_id} aria-setsize={peers.length} aria-posinset={first + offset + 1}>
-            <PeerRow store={store} peer={peer} tabbable={first + offset === activeIndex} />
+      <ul
+        ref={list}
+        role="list"
+        aria-label="People"
+        class="relative box-border"
+        style={windowStyle}
+        onKeyDown={onKeyDown}
+        onFocusIn={onFocusIn}
+      >
+        {shown.map(({ peer, index }) => (
+          <li key={peer.user_id} aria-setsize={peers.length} aria-posinset={index + 1}>
+            <PeerRow store={store} peer={peer} tabbable={index === activeIndex} />
           </li>
         ))}
+        {kept !== null && (
+          <li
+            key={peers[kept].user_id}
+            class="absolute inset-x-0"
+            style={{ top: `${kept * ROW_HEIGHT}px` }}
+            aria-setsize={peers.length}
+            aria-posinset={kept + 1}
+          >
+            <PeerRow store={store} peer={peers[kept]} tabbable={kept === activeIndex} />
+          </li>
+        )}
       </ul>
       <ListPlaceholder store={store} />
     </div>
