@@ -37,6 +37,8 @@ import { describeProblem } from "./problems.ts";
 const NOTICE_SHOWN_MS = 6000;
 const CLOCK_TICK_MS = 30_000;
 const TITLE = "Quick Chat";
+/** The Web Lock the tabs of a browser register under, one at a time. */
+const REGISTER_LOCK = "quick-chat:register";
 
 /** Connects a {@link ChatStore} to the server; see the module's description. */
 export class ChatSession {
@@ -154,9 +156,12 @@ export class ChatSession {
 
   /** Registers under a new name; resolves with a problem to show, or `null` once renamed. */
   async rename(name: string): Promise<string | null> {
-    const outcome = await register({ user_id: this.#identity.user_id, name });
+    const userId = this.#identity.user_id;
+    const outcome = await register({ user_id: userId, name });
     switch (outcome.kind) {
       case "ok":
+        // This tab took on another identity meanwhile: the name was not given to that one.
+        if (this.#identity.user_id !== userId) return "Your identity changed in another tab. Try again.";
         this.#setName(outcome.name);
         return null;
       case "invalid":
@@ -201,10 +206,28 @@ export class ChatSession {
     return this.#registration;
   }
 
-  async #register(): Promise<void> {
+  /**
+   * Registers this tab's identity; if it is refused, makes a new one. The tabs
+   * of a browser share one token cookie, so they register one at a time
+   * (where the browser has Web Locks) and each first takes on the identity
+   * another tab stored: a registration of one tab never takes the cookie from
+   * under another's.
+   */
+  #register(): Promise<void> {
+    const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+    return locks ? locks.request(REGISTER_LOCK, () => this.#registerNow()) : this.#registerNow();
+  }
+
+  async #registerNow(): Promise<void> {
+    let refused: string | null = null;
     for (let renewed = false;;) {
+      const stored = loadIdentity(storage("localStorage"));
+      if (stored !== null && stored.user_id !== this.#identity.user_id && stored.user_id !== refused) {
+        this.#adopt(stored);
+      }
       const identity = this.#identity;
       const outcome = await register(identity);
+      if (this.#stopReason !== null) throw new Error("Registration no longer wanted: the session stopped");
       // Another tab's identity was taken on meanwhile: that one is to be registered, whatever became of this one.
       if (this.#identity.user_id !== identity.user_id) continue;
       if (outcome.kind === "ok") {
@@ -216,6 +239,7 @@ export class ChatSession {
       if (outcome.kind === "unavailable" || renewed) throw new Error(`Registration failed: ${outcome.kind}`);
       // The id is bound to another browser (401) or the stored identity is unusable (400): start afresh. Other
       // tabs of this browser follow (the storage listener), so that they do not take the cookie from each other.
+      refused = identity.user_id;
       this.#adopt(createIdentity(outcome.kind === "unauthorized" ? this.#identity.name : undefined));
       renewed = true;
     }
@@ -238,7 +262,7 @@ export class ChatSession {
     if (!changed) return;
     // A socket still open under the old id must follow.
     for (const socket of [this.#presence, this.#chat]) {
-      if (socket.status === "open") socket.restart();
+      if (socket.status === "open" || socket.status === "connecting") socket.restart();
     }
   }
 
