@@ -6,7 +6,7 @@ import type { PresenceTiming } from "../fresh.config.ts";
 import type { Bus, ClusterEvent } from "./bus.ts";
 import { type Connection, ConnectionKind } from "./connection.ts";
 import { CloseCode } from "./protocol.ts";
-import { RecentChanges } from "./recent_changes.ts";
+import { CHANGE_MEMORY_MS, RecentChanges } from "./recent_changes.ts";
 import { RemoteChat } from "./remote_chat.ts";
 import { RosterFeed } from "./roster_feed.ts";
 import { type LocalUser, newLocalUser, UserSync } from "./user_sync.ts";
@@ -217,6 +217,11 @@ export class Presence {
       listOnline(this.#db),
       this.#bus.enabled ? remoteChatLocations(this.#db, this.instanceId) : Promise.resolve([]),
     ]);
+    if (Date.now() - startedAt > CHANGE_MEMORY_MS - 1000) {
+      // Read so long ago that changes since may be forgotten, and the rows would undo them: read again.
+      this.needsResync = true;
+      return;
+    }
     const fresh = (userId: string) => this.#changes.since(userId, startedAt - 1000);
     const seen = new Set<string>();
     for (const { user_id, name } of online) {

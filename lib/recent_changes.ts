@@ -1,4 +1,4 @@
-/** How long a change is remembered: far longer than a re-read of the roster takes, even from a stalling database. */
+/** How long a change is remembered; a re-read of the tables that took longer is not applied. */
 export const CHANGE_MEMORY_MS = 5 * 60_000;
 
 /**

@@ -99,9 +99,9 @@ export function limitsOf(config: Pick<Config, "limits" | "presence">): LimitDoc[
       unit: "registrations per minute",
       env: "REGISTER_RATE_PER_MIN",
       meaning: "Registrations without a valid token, per client address (an IPv6 /64; with `TRUST_PROXY`, behind a " +
-        "proxy on a loopback or private address or a Unix socket, the last `X-Forwarded-For` entry) and instance, " +
-        "refilled continuously. Beyond it: 429 RATE_LIMITED with `Retry-After`. Registering with a token, to come " +
-        "back or rename, is not counted.",
+        "proxy on a loopback, private or link-local address or a Unix socket, the last `X-Forwarded-For` entry) " +
+        "and instance, refilled continuously. Beyond it: 429 RATE_LIMITED with `Retry-After`. Registering with a " +
+        "token, to come back or rename, is not counted.",
     },
     {
       key: "registerBurst",
