@@ -23,6 +23,8 @@ export interface OpenOptions extends BrowserContextOptions {
   waitOnline?: boolean;
   /** Where to load the page from instead of the server's own address, such as a proxy in front of it. */
   address?: string;
+  /** Called with the page before it loads, to watch it from the start. */
+  beforeLoad?: (page: Page) => void;
 }
 
 /** Where the tests save screenshots (git-ignored). */
@@ -30,7 +32,7 @@ export const SCREENSHOTS = new URL("./screenshots/", import.meta.url);
 
 /** Opens the chat for a new person, in a context of their own. */
 export async function openChat(browser: Browser, server: TestServer, options: OpenOptions = {}): Promise<ChatUser> {
-  const { identity, waitOnline = true, address = server.http("/"), ...contextOptions } = options;
+  const { identity, waitOnline = true, address = server.http("/"), beforeLoad, ...contextOptions } = options;
   const context = await browser.newContext(contextOptions);
   if (identity !== undefined) {
     // Only on the first load: later reloads keep whatever the page stored.
@@ -43,6 +45,7 @@ export async function openChat(browser: Browser, server: TestServer, options: Op
   }
   const page = await context.newPage();
   const problems = watchProblems(page);
+  beforeLoad?.(page);
   await page.goto(address);
   if (waitOnline) await waitUntilOnline(page);
   return { context, page, problems };

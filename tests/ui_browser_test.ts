@@ -590,6 +590,61 @@ uiTest("ui - two tabs that lost their cookie come back as one person, not two", 
   }
 });
 
+uiTest(
+  "ui - a newcomer from an address that just brought many gets in once the server allows",
+  async (server, browser) => {
+    const ada = await openChat(browser, server, { identity: ADA });
+    // Ada took the address's one new user for the next 5 s; Bob, from the same address, is refused at first.
+    const registers: { status: number; retryAfter: string | null }[] = [];
+    const bob = await openChat(browser, server, {
+      identity: BOB,
+      waitOnline: false,
+      beforeLoad: (page) =>
+        page.on("response", (response) => {
+          if (!response.url().endsWith("/presence/register")) return;
+          registers.push({ status: response.status(), retryAfter: response.headers()["retry-after"] ?? null });
+        }),
+    });
+    await waitUntilOnline(bob.page);
+    await peerButton(ada.page, BOB.name).waitFor();
+    assert.equal(registers[0].status, 429);
+    assert.match(registers[0].retryAfter!, /^[1-5]$/);
+    // Each socket registers before it opens; none tried again before the server allowed it (that would be a 429).
+    assert.deepEqual(registers.slice(1).map((register) => register.status), registers.slice(1).map(() => 200));
+    // Chromium logs the refused request; no script failed.
+    assert.deepEqual(bob.problems.filter((problem) => problem.startsWith("pageerror")), []);
+    assertNoProblems(ada);
+  },
+  { REGISTER_RATE_PER_MIN: "12", REGISTER_BURST: "1" },
+);
+
+uiTest(
+  "ui - a page whose stored id is taken gets a new one, and keeps it while the server makes it wait",
+  async (server, browser) => {
+    // Someone else holds Ada's stored id: her page is refused it (401), makes a new identity, and that one is
+    // refused for now (429: the address's allowance went to the other holder and the refused claim).
+    await server.register(ADA.name, ADA.user_id);
+    const statuses: number[] = [];
+    const ada = await openChat(browser, server, {
+      identity: ADA,
+      waitOnline: false,
+      beforeLoad: (page) =>
+        page.on("response", (response) => {
+          if (response.url().endsWith("/presence/register")) statuses.push(response.status());
+        }),
+    });
+    await waitUntilOnline(ada.page);
+    assert.deepEqual(statuses.slice(0, 2), [401, 429]);
+    assert.ok(
+      statuses.slice(2).every((status) => status === 200),
+      `then in, without claiming the old id again: ${statuses}`,
+    );
+    assert.equal(await myName(ada.page), ADA.name, "under her name");
+    assert.deepEqual(ada.problems.filter((problem) => problem.startsWith("pageerror")), []);
+  },
+  { REGISTER_RATE_PER_MIN: "12", REGISTER_BURST: "2" },
+);
+
 uiTest("ui - after logging out elsewhere the page stays offline until asked to come back", async (server, browser) => {
   const ada = await openChat(browser, server, { identity: ADA });
   const bob = await openChat(browser, server, { identity: BOB });

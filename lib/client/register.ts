@@ -22,6 +22,8 @@ export type RegisterOutcome =
   | { kind: "unauthorized" }
   /** The server refused the body, saying why. */
   | { kind: "invalid"; detail: string }
+  /** Too many new people from this network just now (429): try again after `retryAfterMs`. */
+  | { kind: "busy"; retryAfterMs: number }
   /** The server could not be reached or failed; try again later. */
   | { kind: "unavailable"; detail: string };
 
@@ -53,6 +55,10 @@ export async function register(
   if (response.ok) return { kind: "ok", name: (body as RegisterResponse | null)?.name ?? identity.name };
   const detail = typeof body?.detail === "string" ? body.detail : `HTTP ${response.status}`;
   if (response.status === 401) return { kind: "unauthorized" };
+  if (response.status === 429) {
+    const seconds = Number(response.headers.get("retry-after"));
+    return { kind: "busy", retryAfterMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : 5) * 1000 };
+  }
   if (response.status === 400) return { kind: "invalid", detail };
   return { kind: "unavailable", detail };
 }

@@ -38,3 +38,13 @@ Deno.test("ui - a registration that hangs counts as unavailable after its timeou
   const outcome = await register(identity, hanging, 20);
   assert.equal(outcome.kind, "unavailable");
 });
+
+Deno.test("ui - register tells a busy network apart, with the wait the server named", async () => {
+  const busy = (headers: HeadersInit) =>
+    (() =>
+      Promise.resolve(
+        Response.json({ error: "RATE_LIMITED", detail: "Too many new users" }, { status: 429, headers }),
+      )) as typeof fetch;
+  assert.deepEqual(await register(identity, busy({ "retry-after": "3" })), { kind: "busy", retryAfterMs: 3000 });
+  assert.deepEqual(await register(identity, busy({})), { kind: "busy", retryAfterMs: 5000 }, "no header: 5 s");
+});

@@ -28,7 +28,7 @@ import { createIdentity, type Identity, IDENTITY_KEY, loadIdentity, saveIdentity
 import { register } from "./register.ts";
 import { applyPresence } from "./roster.ts";
 import { loadConversations, saveConversations } from "./saved_conversations.ts";
-import { ReconnectingSocket, type SocketStatus, type StopReason } from "./socket.ts";
+import { ReconnectingSocket, RetryLater, type SocketStatus, type StopReason } from "./socket.ts";
 import { TypingSignal } from "./typing.ts";
 import { Outbox } from "./outbox.ts";
 import { PeerTyping } from "./peer_typing.ts";
@@ -50,6 +50,11 @@ export class ChatSession {
   #stopReason: StopReason | null = null;
   #everOnline = false;
   #registration: Promise<void> | null = null;
+  /**
+   * The id the server last refused to this tab: still stored until the new
+   * identity is registered, but never to be taken on again.
+   */
+  #refused: string | null = null;
   #typing: TypingSignal;
   #peerTyping: PeerTyping;
   #outbox: Outbox;
@@ -168,6 +173,8 @@ export class ChatSession {
         return `That name won't work: ${outcome.detail.replace(/^field "name" /, "it ")}.`;
       case "unauthorized":
         return "Your session has expired. Reload the page to carry on.";
+      case "busy":
+        return "Too many people are joining from your network just now. Try again in a moment.";
       case "unavailable":
         return "Couldn't reach Quick Chat. Check your connection and try again.";
     }
@@ -219,10 +226,9 @@ export class ChatSession {
   }
 
   async #registerNow(): Promise<void> {
-    let refused: string | null = null;
     for (let renewed = false;;) {
       const stored = loadIdentity(storage("localStorage"));
-      if (stored !== null && stored.user_id !== this.#identity.user_id && stored.user_id !== refused) {
+      if (stored !== null && stored.user_id !== this.#identity.user_id && stored.user_id !== this.#refused) {
         this.#adopt(stored);
       }
       const identity = this.#identity;
@@ -236,10 +242,12 @@ export class ChatSession {
         saveIdentity(storage("localStorage"), this.#identity);
         return;
       }
+      // Too many new people from this network just now: the sockets try again when the server said.
+      if (outcome.kind === "busy") throw new RetryLater(outcome.retryAfterMs);
       if (outcome.kind === "unavailable" || renewed) throw new Error(`Registration failed: ${outcome.kind}`);
       // The id is bound to another browser (401) or the stored identity is unusable (400): start afresh. Other
       // tabs of this browser follow (the storage listener), so that they do not take the cookie from each other.
-      refused = identity.user_id;
+      this.#refused = identity.user_id;
       this.#adopt(createIdentity(outcome.kind === "unauthorized" ? this.#identity.name : undefined));
       renewed = true;
     }

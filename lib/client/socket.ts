@@ -33,6 +33,17 @@ export type SocketStatus =
   /** Stopped, by {@link ReconnectingSocket.stop} or a refusal; only `start` brings it back. */
   | "stopped";
 
+/** What `prepare` throws when the server named the time to try again, which the next attempt keeps to. */
+export class RetryLater extends Error {
+  readonly afterMs: number;
+
+  constructor(afterMs: number, message = `Try again in ${afterMs} ms`) {
+    super(message);
+    this.name = "RetryLater";
+    this.afterMs = afterMs;
+  }
+}
+
 /** Why a socket stopped on its own. */
 export type StopReason = Exclude<CloseAction, "reconnect">;
 
@@ -131,8 +142,8 @@ export class ReconnectingSocket {
     this.#setStatus("connecting");
     try {
       await this.#options.prepare();
-    } catch {
-      if (generation === this.#generation) this.#scheduleRetry();
+    } catch (error) {
+      if (generation === this.#generation) this.#scheduleRetry(error instanceof RetryLater ? error.afterMs : undefined);
       return;
     }
     if (generation !== this.#generation) return;
@@ -199,10 +210,12 @@ export class ReconnectingSocket {
     }
   }
 
-  #scheduleRetry(): void {
+  /** Schedules the next attempt: after `afterMs` if the server named a time (spread over a second), else backoff. */
+  #scheduleRetry(afterMs?: number): void {
     this.#setStatus("waiting");
     const generation = ++this.#generation;
-    const delay = backoffDelay(this.#attempt++, this.#options.backoff ?? DEFAULT_BACKOFF);
+    const backoff = backoffDelay(this.#attempt++, this.#options.backoff ?? DEFAULT_BACKOFF);
+    const delay = afterMs === undefined ? backoff : afterMs + Math.floor(Math.random() * 1000);
     this.#retry = setTimeout(() => this.#connect(generation), delay);
   }
 

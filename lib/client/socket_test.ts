@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ReconnectingSocket, type SocketStatus, type StopReason } from "./socket.ts";
+import { ReconnectingSocket, RetryLater, type SocketStatus, type StopReason } from "./socket.ts";
 
 /** A WebSocket server whose every connection `onSocket` handles. */
 function serve(onSocket: (socket: WebSocket, index: number) => void) {
@@ -106,6 +106,27 @@ Deno.test("ui - a failed registration is retried with backoff, and stop cancels 
     assert.equal(attempts, settled, "no attempt after stop");
     assert.equal(connections(), 0);
     assert.equal(test.statuses.at(-1), "stopped");
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("ui - a registration refused for a while is tried again when the server said, not sooner", async () => {
+  const { url, server } = serve(() => {});
+  const tries: number[] = [];
+  const test = client(url, {
+    prepare: () => {
+      tries.push(Date.now());
+      return tries.length === 1 ? Promise.reject(new RetryLater(300)) : Promise.resolve();
+    },
+  });
+  try {
+    test.socket.start();
+    await test.nextOpen();
+    assert.equal(tries.length, 2);
+    // The backoff alone would have tried again within 5 ms.
+    assert.ok(tries[1] - tries[0] >= 300, `tried again after ${tries[1] - tries[0]} ms`);
+    test.socket.stop();
   } finally {
     await server.shutdown();
   }
