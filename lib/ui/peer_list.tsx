@@ -143,7 +143,7 @@ export function PeerList({ store }: { store: ChatStore }) {
     ? { height: `${peers.length * ROW_HEIGHT}px`, paddingTop: `${first * ROW_HEIGHT}px` }
     : undefined;
   const shown = peers.slice(first, last).map((peer, offset) => ({ peer, index: first + offset }));
-  // The focused row, out of the rows in view, is kept at its place.
+  // The focused row, when outside the rows rendered, is kept at its place.
   const focusedIndex = focusedBefore === undefined ? -1 : peers.findIndex((peer) => peer.user_id === focusedBefore);
   const kept = focusedIndex !== -1 && (focusedIndex < first || focusedIndex >= last) ? focusedIndex : null;
 
