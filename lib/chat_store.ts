@@ -40,6 +40,8 @@ export type ConnectionState =
   | "online"
   /** Was online, or failed to get there: retrying with backoff. */
   | "reconnecting"
+  /** The server asked this page to wait before it joins (many newcomers from its network): it tries again then. */
+  | "held"
   /** The user logged out (in another tab): offline until they come back. */
   | "logged-out"
   /** This user has too many tabs open: offline until they try again. */
@@ -50,6 +52,8 @@ export class ChatStore {
   /** My identity, once loaded in the browser. */
   readonly me = signal<Identity | null>(null);
   readonly connection = signal<ConnectionState>("connecting");
+  /** While `connection` is `"held"`: how many seconds the server asked this page to wait. */
+  readonly heldForSeconds = signal(0);
   /** Everyone online, me included. */
   readonly roster = signal<Roster>(new Map());
   /** Whether the roster has been received since the page loaded. */

@@ -605,7 +605,14 @@ uiTest(
           registers.push({ status: response.status(), retryAfter: response.headers()["retry-after"] ?? null });
         }),
     });
+    // Meanwhile Bob's page says why it waits, and offers nothing to press that would only be refused again.
+    const held = bob.page.getByText("Lots of people just joined from your network").filter({ visible: true });
+    await held.waitFor();
+    await bob.page.getByRole("status").filter({ hasText: "Waiting to join…" }).waitFor();
+    assert.equal(await bob.page.getByText("Connection lost").count(), 0);
+    assert.equal(await bob.page.getByRole("button", { name: "Retry now" }).count(), 0);
     await waitUntilOnline(bob.page);
+    await held.waitFor({ state: "detached" });
     await peerButton(ada.page, BOB.name).waitFor();
     assert.equal(registers[0].status, 429);
     assert.match(registers[0].retryAfter!, /^[1-5]$/);

@@ -50,6 +50,8 @@ export class ChatSession {
   #stopReason: StopReason | null = null;
   #everOnline = false;
   #registration: Promise<void> | null = null;
+  /** The server's last answer asked to wait this long (ms) before registering again; `null` once it let us in. */
+  #heldForMs: number | null = null;
   /**
    * The id the server last refused to this tab: still stored until the new
    * identity is registered, but never to be taken on again.
@@ -233,6 +235,7 @@ export class ChatSession {
       }
       const identity = this.#identity;
       const outcome = await register(identity);
+      this.#heldForMs = outcome.kind === "busy" ? outcome.retryAfterMs : null;
       if (this.#stopReason !== null) throw new Error("Registration no longer wanted: the session stopped");
       // Another tab's identity was taken on meanwhile: that one is to be registered, whatever became of this one.
       if (this.#identity.user_id !== identity.user_id) continue;
@@ -397,10 +400,14 @@ export class ChatSession {
     let state: ConnectionState;
     if (this.#stopReason !== null) state = this.#stopReason;
     else if (presence === "open" && chat === "open") state = "online";
+    else if (this.#heldForMs !== null) state = "held";
     else if (this.#everOnline || presence === "waiting" || chat === "waiting") state = "reconnecting";
     else state = "connecting";
     if (state === "online") this.#everOnline = true;
-    this.#store.connection.value = state;
+    batch(() => {
+      if (state === "held") this.#store.heldForSeconds.value = Math.ceil(this.#heldForMs! / 1000);
+      this.#store.connection.value = state;
+    });
   }
 
   #stopped(reason: StopReason): void {

@@ -17,6 +17,7 @@ const BADGES: Record<ConnectionState, { label: string; dot: string }> = {
   connecting: { label: "Connecting…", dot: "bg-amber-400 motion-safe:animate-pulse" },
   online: { label: "Online", dot: "bg-emerald-500" },
   reconnecting: { label: "Reconnecting…", dot: "bg-amber-400 motion-safe:animate-pulse" },
+  held: { label: "Waiting to join…", dot: "bg-amber-400 motion-safe:animate-pulse" },
   "logged-out": { label: "Offline", dot: "bg-slate-400" },
   "too-many-tabs": { label: "Paused", dot: "bg-slate-400" },
 };
@@ -45,23 +46,34 @@ export function ConnectionAnnouncer({ store }: { store: ChatStore }) {
   return <p role="status" class="sr-only sm:hidden">{BADGES[store.connection.value].label}</p>;
 }
 
-const BANNERS: Partial<Record<ConnectionState, { text: string; action: string }>> = {
-  reconnecting: {
-    text: "Connection lost. Reconnecting… Messages you send will go out once you're back.",
-    action: "Retry now",
-  },
-  "logged-out": { text: "You went offline.", action: "Come back" },
-  "too-many-tabs": {
-    text: "Quick Chat is open in too many tabs. Close a few, then try again.",
-    action: "Try again",
-  },
-};
+/** What the banner says in each state, and its button's label (none where acting early would not help). */
+function banner(store: ChatStore): { text: string; action?: string } | null {
+  switch (store.connection.value) {
+    case "reconnecting":
+      return {
+        text: "Connection lost. Reconnecting… Messages you send will go out once you're back.",
+        action: "Retry now",
+      };
+    case "held": {
+      // The server names the wait; trying sooner would only be refused again, so there is nothing to press.
+      const seconds = store.heldForSeconds.value;
+      const when = seconds <= 5 ? "in a few seconds" : `in about ${seconds} seconds`;
+      return { text: `Lots of people just joined from your network. You'll be let in ${when}; no need to reload.` };
+    }
+    case "logged-out":
+      return { text: "You went offline.", action: "Come back" };
+    case "too-many-tabs":
+      return { text: "Quick Chat is open in too many tabs. Close a few, then try again.", action: "Try again" };
+    default:
+      return null;
+  }
+}
 
-/** What is wrong with the connection and a button to act on it; nothing while connecting or online. */
+/** What is wrong with the connection and, where it helps, a button to act on it; nothing while connecting or online. */
 export function ConnectionBanner({ store, class: className = "" }: { store: ChatStore; class?: string }) {
-  const banner = BANNERS[store.connection.value];
-  if (banner === undefined) return null;
-  const calm = store.connection.value === "reconnecting";
+  const shown = banner(store);
+  if (shown === null) return null;
+  const calm = store.connection.value === "reconnecting" || store.connection.value === "held";
   return (
     <div
       class={`flex flex-wrap items-center gap-x-3 gap-y-2 px-4 py-2.5 text-sm ${
@@ -70,14 +82,16 @@ export function ConnectionBanner({ store, class: className = "" }: { store: Chat
           : "bg-slate-100 text-slate-800 dark:bg-slate-800 dark:text-slate-100"
       } ${className}`}
     >
-      <p class="min-w-0 flex-1">{banner.text}</p>
-      <button
-        type="button"
-        class="rounded-lg bg-white px-3 py-1 font-medium text-slate-900 shadow-sm ring-1 ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:bg-slate-700 dark:text-white dark:ring-slate-600 dark:hover:bg-slate-600"
-        onClick={() => store.reconnect()}
-      >
-        {banner.action}
-      </button>
+      <p class="min-w-0 flex-1">{shown.text}</p>
+      {shown.action !== undefined && (
+        <button
+          type="button"
+          class="rounded-lg bg-white px-3 py-1 font-medium text-slate-900 shadow-sm ring-1 ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:bg-slate-700 dark:text-white dark:ring-slate-600 dark:hover:bg-slate-600"
+          onClick={() => store.reconnect()}
+        >
+          {shown.action}
+        </button>
+      )}
     </div>
   );
 }

@@ -14,7 +14,8 @@ import { ChatIcon } from "./icons.tsx";
 
 /** An invitation to pick someone. */
 export function NoConversation({ store }: { store: ChatStore }) {
-  const connecting = store.connection.value === "connecting";
+  // Held back by the server, the page is still on its way in: the banner above says why.
+  const connecting = store.connection.value === "connecting" || store.connection.value === "held";
   return (
     <div class="flex flex-1 flex-col items-center justify-center gap-3 p-8 text-center">
       <span class="grid size-16 place-items-center rounded-2xl bg-indigo-100 text-indigo-600 dark:bg-indigo-500/15 dark:text-indigo-300">
