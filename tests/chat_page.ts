@@ -23,8 +23,8 @@ export interface OpenOptions extends BrowserContextOptions {
   waitOnline?: boolean;
   /** Where to load the page from instead of the server's own address, such as a proxy in front of it. */
   address?: string;
-  /** Called with the page before it loads, to watch it from the start. */
-  beforeLoad?: (page: Page) => void;
+  /** Called with the page before it loads, to watch or set it up from the start; awaited. */
+  beforeLoad?: (page: Page) => unknown;
 }
 
 /** Where the tests save screenshots (git-ignored). */
@@ -45,7 +45,7 @@ export async function openChat(browser: Browser, server: TestServer, options: Op
   }
   const page = await context.newPage();
   const problems = watchProblems(page);
-  beforeLoad?.(page);
+  await beforeLoad?.(page);
   await page.goto(address);
   if (waitOnline) await waitUntilOnline(page);
   return { context, page, problems };
@@ -96,4 +96,30 @@ export async function myName(page: Page): Promise<string> {
   const name = page.getByTestId("my-name");
   await page.waitForFunction(() => document.querySelector("[data-testid=my-name]")?.textContent !== "…");
   return (await name.textContent())!;
+}
+
+/**
+ * Makes the page behave as in a browser set to block cookies: it says so
+ * (`navigator.cookieEnabled`), and no cookie the server sets is kept, since
+ * the answers to registrations reach it without their `Set-Cookie`.
+ */
+export async function blockCookies(page: Page): Promise<void> {
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, "cookieEnabled", { get: () => false }));
+  await page.route((url) => url.pathname === "/presence/register", async (route) => {
+    const request = route.request();
+    const headers = Object.entries(await request.allHeaders())
+      .filter(([name]) => !["host", "content-length", "cookie"].includes(name) && !name.startsWith(":"));
+    try {
+      const response = await fetch(request.url(), {
+        method: request.method(),
+        headers,
+        body: request.postData(),
+      });
+      const kept = [...response.headers].filter(([name]) => name !== "set-cookie");
+      await route.fulfill({ status: response.status, headers: Object.fromEntries(kept), body: await response.text() });
+    } catch {
+      // The server could not be reached (a test cut the connection): so the page sees it.
+      await route.abort("connectionfailed");
+    }
+  });
 }

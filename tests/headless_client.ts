@@ -108,7 +108,7 @@ export class HeadlessClient {
   /** Registers before a socket (re)connects; sockets connecting together share one registration, as in the page. */
   #ensureRegistered(): Promise<void> {
     if (this.#registration === null) this.attemptsAt.push(performance.now());
-    this.#registration ??= register(this.identity, this.#fetch).then((outcome) => {
+    this.#registration ??= register(this.identity, { fetcher: this.#fetch }).then((outcome) => {
       this.registrations.push(outcome);
       if (outcome.kind !== "ok") throw new Error(`Registration failed: ${outcome.kind}`);
     }).finally(() => (this.#registration = null));

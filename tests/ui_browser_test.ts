@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { launchBrowser } from "./browser.ts";
 import {
+  blockCookies,
   type ChatUser,
   conversation,
   messageBox,
@@ -584,6 +585,44 @@ uiTest("ui - two tabs that lost their cookie come back as one person, not two", 
     assert.equal(await onlineList(bob.page).getByRole("button", { name: ADA.name }).count(), 1);
     // Ada's tabs logged the outage and the refused id as failed requests; no script failed.
     assert.deepEqual([...ada.problems, ...secondTabProblems].filter((problem) => problem.startsWith("pageerror")), []);
+    assertNoProblems(bob);
+  } finally {
+    proxy.cut();
+  }
+});
+
+uiTest("ui - a browser that keeps no cookies stays one person through a reconnect", async (server, browser) => {
+  const bob = await openChat(browser, server, { identity: BOB });
+  // Ada reaches the server through a proxy that can cut her connections alone.
+  const proxy = new TcpProxy(TcpProxy.freePort(), { hostname: "127.0.0.1", port: Number(server.server.url.port) });
+  proxy.open();
+  try {
+    const statuses: number[] = [];
+    const ada = await openChat(browser, server, {
+      identity: ADA,
+      address: `http://127.0.0.1:${proxy.port}/`,
+      beforeLoad: async (page) => {
+        await blockCookies(page);
+        page.on("response", (response) => {
+          if (new URL(response.url()).pathname === "/presence/register") statuses.push(response.status());
+        });
+      },
+    });
+    assert.deepEqual(await ada.context.cookies(), [], "the browser kept no cookie");
+    await peerButton(bob.page, ADA.name).waitFor();
+
+    proxy.cut();
+    await ada.page.getByText("Connection lost. Reconnecting…").filter({ visible: true }).waitFor();
+    proxy.open();
+    await waitUntilOnline(ada.page);
+    // Still the same Ada: Bob's conversation with her reaches her, and he never saw a second one.
+    await peerButton(bob.page, ADA.name).click();
+    await messageBox(bob.page).fill("Still you?");
+    await messageBox(bob.page).press("Enter");
+    await peerButton(ada.page, BOB.name).filter({ hasText: "Still you?" }).waitFor();
+    assert.equal(await onlineList(bob.page).getByRole("button", { name: ADA.name }).count(), 1);
+    assert.ok(statuses.length >= 2 && statuses.every((status) => status === 200), `registers: ${statuses}`);
+    assert.deepEqual(ada.problems.filter((problem) => problem.startsWith("pageerror")), []);
     assertNoProblems(bob);
   } finally {
     proxy.cut();

@@ -1,7 +1,9 @@
 /**
  * `POST /presence/register` from the browser: puts this identity online (or
  * renames it) and lets the server set the HttpOnly token cookie that later
- * registrations and the sockets present.
+ * registrations and the sockets present. Where the browser keeps no cookies,
+ * the token the server answered with can be presented instead, as the
+ * `token` parameter.
  *
  * @example
  * ```ts
@@ -16,8 +18,8 @@ import type { Identity } from "./identity.ts";
 
 /** What a registration came to. */
 export type RegisterOutcome =
-  /** Online, under the name the server kept (trimmed). */
-  | { kind: "ok"; name: string }
+  /** Online, under the name the server kept (trimmed), with the id's token (`null` if the answer had none). */
+  | { kind: "ok"; name: string; token: string | null }
   /** The id belongs to another browser (or this one lost its cookie): make a new identity. */
   | { kind: "unauthorized" }
   /** The server refused the body, saying why. */
@@ -33,15 +35,21 @@ export type RegisterOutcome =
  */
 export const REGISTER_TIMEOUT_MS = 10_000;
 
+/** Options of {@link register}. */
+export interface RegisterOptions {
+  /** The id's token, presented as the `token` parameter; without it only the cookie proves the id. */
+  token?: string | null;
+  fetcher?: typeof fetch;
+  timeoutMs?: number;
+}
+
 /** Registers `identity` and says how it went; never throws. */
-export async function register(
-  identity: Identity,
-  fetcher: typeof fetch = fetch,
-  timeoutMs = REGISTER_TIMEOUT_MS,
-): Promise<RegisterOutcome> {
+export async function register(identity: Identity, options: RegisterOptions = {}): Promise<RegisterOutcome> {
+  const { token = null, fetcher = fetch, timeoutMs = REGISTER_TIMEOUT_MS } = options;
+  const url = token === null ? "/presence/register" : `/presence/register?token=${encodeURIComponent(token)}`;
   let response: Response;
   try {
-    response = await fetcher("/presence/register", {
+    response = await fetcher(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(identity),
@@ -52,7 +60,10 @@ export async function register(
     return { kind: "unavailable", detail: error instanceof Error ? error.message : String(error) };
   }
   const body = await response.json().catch(() => null);
-  if (response.ok) return { kind: "ok", name: (body as RegisterResponse | null)?.name ?? identity.name };
+  if (response.ok) {
+    const ok = body as Partial<RegisterResponse> | null;
+    return { kind: "ok", name: ok?.name ?? identity.name, token: typeof ok?.token === "string" ? ok.token : null };
+  }
   const detail = typeof body?.detail === "string" ? body.detail : `HTTP ${response.status}`;
   if (response.status === 401) return { kind: "unauthorized" };
   if (response.status === 429) {

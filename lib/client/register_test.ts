@@ -8,24 +8,32 @@ function answering(status: number, body: unknown): typeof fetch {
 }
 
 Deno.test("ui - register reports the name the server kept", async () => {
-  const outcome = await register(identity, answering(200, { ok: true, user_id: identity.user_id, name: "Ada" }));
-  assert.deepEqual(outcome, { kind: "ok", name: "Ada" });
+  const outcome = await register(identity, {
+    fetcher: answering(200, { ok: true, user_id: identity.user_id, name: "Ada", token: "t0k" }),
+  });
+  assert.deepEqual(outcome, { kind: "ok", name: "Ada", token: "t0k" });
 });
 
 Deno.test("ui - register tells a taken id, a refused body and an unreachable server apart", async () => {
-  assert.deepEqual(await register(identity, answering(401, { error: "UNAUTHORIZED", detail: "taken" })), {
+  assert.deepEqual(await register(identity, { fetcher: answering(401, { error: "UNAUTHORIZED", detail: "taken" }) }), {
     kind: "unauthorized",
   });
-  assert.deepEqual(await register(identity, answering(400, { error: "INVALID_PAYLOAD", detail: "too long" })), {
-    kind: "invalid",
-    detail: "too long",
-  });
-  assert.deepEqual(await register(identity, answering(503, { error: "DATABASE_UNAVAILABLE", detail: "down" })), {
-    kind: "unavailable",
-    detail: "down",
-  });
+  assert.deepEqual(
+    await register(identity, { fetcher: answering(400, { error: "INVALID_PAYLOAD", detail: "too long" }) }),
+    {
+      kind: "invalid",
+      detail: "too long",
+    },
+  );
+  assert.deepEqual(
+    await register(identity, { fetcher: answering(503, { error: "DATABASE_UNAVAILABLE", detail: "down" }) }),
+    {
+      kind: "unavailable",
+      detail: "down",
+    },
+  );
   const failing = (() => Promise.reject(new TypeError("Failed to fetch"))) as typeof fetch;
-  assert.deepEqual(await register(identity, failing), { kind: "unavailable", detail: "Failed to fetch" });
+  assert.deepEqual(await register(identity, { fetcher: failing }), { kind: "unavailable", detail: "Failed to fetch" });
 });
 
 Deno.test("ui - a registration that hangs counts as unavailable after its timeout", async () => {
@@ -35,7 +43,7 @@ Deno.test("ui - a registration that hangs counts as unavailable after its timeou
       new Promise((_, reject) =>
         init?.signal?.addEventListener("abort", () => reject(init.signal!.reason))
       )) as typeof fetch;
-  const outcome = await register(identity, hanging, 20);
+  const outcome = await register(identity, { fetcher: hanging, timeoutMs: 20 });
   assert.equal(outcome.kind, "unavailable");
 });
 
@@ -45,6 +53,24 @@ Deno.test("ui - register tells a busy network apart, with the wait the server na
       Promise.resolve(
         Response.json({ error: "RATE_LIMITED", detail: "Too many new users" }, { status: 429, headers }),
       )) as typeof fetch;
-  assert.deepEqual(await register(identity, busy({ "retry-after": "3" })), { kind: "busy", retryAfterMs: 3000 });
-  assert.deepEqual(await register(identity, busy({})), { kind: "busy", retryAfterMs: 5000 }, "no header: 5 s");
+  assert.deepEqual(await register(identity, { fetcher: busy({ "retry-after": "3" }) }), {
+    kind: "busy",
+    retryAfterMs: 3000,
+  });
+  assert.deepEqual(
+    await register(identity, { fetcher: busy({}) }),
+    { kind: "busy", retryAfterMs: 5000 },
+    "no header: 5 s",
+  );
+});
+
+Deno.test("ui - register presents a token it is given as the token parameter, and only then", async () => {
+  const urls: string[] = [];
+  const recording = ((url: RequestInfo | URL) => {
+    urls.push(String(url));
+    return Promise.resolve(Response.json({ ok: true, user_id: identity.user_id, name: "Ada", token: "a+b/c=" }));
+  }) as typeof fetch;
+  await register(identity, { fetcher: recording });
+  await register(identity, { fetcher: recording, token: "a+b/c=" });
+  assert.deepEqual(urls, ["/presence/register", "/presence/register?token=a%2Bb%2Fc%3D"]);
 });

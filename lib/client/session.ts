@@ -57,6 +57,15 @@ export class ChatSession {
    * identity is registered, but never to be taken on again.
    */
   #refused: string | null = null;
+  /** The token the server last answered this tab's registration with, and whose it is. */
+  #token: { userId: string; token: string } | null = null;
+  /**
+   * Whether the token goes in the URLs as well as in the cookie: where the
+   * browser keeps no cookies, every reconnect would otherwise be refused and
+   * make a new identity. A token in a URL can end up in a proxy's logs, so
+   * it is sent so only there.
+   */
+  #tokenInUrl = typeof navigator !== "undefined" && navigator.cookieEnabled === false;
   #typing: TypingSignal;
   #peerTyping: PeerTyping;
   #outbox: Outbox;
@@ -71,14 +80,14 @@ export class ChatSession {
   constructor(store: ChatStore) {
     this.#store = store;
     this.#presence = new ReconnectingSocket({
-      url: () => `/presence/ws?user_id=${encodeURIComponent(this.#identity.user_id)}&mode=diff`,
+      url: () => `/presence/ws?user_id=${encodeURIComponent(this.#identity.user_id)}&mode=diff${this.#tokenParam()}`,
       prepare: () => this.#ensureRegistered(),
       onFrame: (frame) => this.#presenceFrame(frame as PresenceServerFrame),
       onStatus: (status) => this.#socketStatus("presence", status),
       onStop: (reason) => this.#stopped(reason),
     });
     this.#chat = new ReconnectingSocket({
-      url: () => `/ws/chat?me=${encodeURIComponent(this.#identity.user_id)}`,
+      url: () => `/ws/chat?me=${encodeURIComponent(this.#identity.user_id)}${this.#tokenParam()}`,
       prepare: () => this.#ensureRegistered(),
       onOpen: () => this.#chatOpened(),
       onFrame: (frame) => this.#chatFrame(frame as ChatServerFrame),
@@ -120,7 +129,7 @@ export class ChatSession {
     addEventListener("storage", (event) => {
       if (event.key !== IDENTITY_KEY) return;
       const stored = loadIdentity(storage("localStorage"));
-      if (stored !== null && stored.user_id !== this.#identity.user_id) this.#adopt(stored);
+      if (stored !== null && stored.user_id !== this.#identity.user_id && !this.#tokenInUrl) this.#adopt(stored);
     });
     this.#presence.start();
     this.#chat.start();
@@ -164,7 +173,7 @@ export class ChatSession {
   /** Registers under a new name; resolves with a problem to show, or `null` once renamed. */
   async rename(name: string): Promise<string | null> {
     const userId = this.#identity.user_id;
-    const outcome = await register({ user_id: userId, name });
+    const outcome = await register({ user_id: userId, name }, { token: this.#tokenFor(userId) });
     switch (outcome.kind) {
       case "ok":
         // This tab took on another identity meanwhile: the name was not given to that one.
@@ -230,16 +239,17 @@ export class ChatSession {
   async #registerNow(): Promise<void> {
     for (let renewed = false;;) {
       const stored = loadIdentity(storage("localStorage"));
-      if (stored !== null && stored.user_id !== this.#identity.user_id && stored.user_id !== this.#refused) {
-        this.#adopt(stored);
-      }
+      // Without cookies, another tab's identity could not be proven here: each tab keeps its own.
+      const follow = stored !== null && stored.user_id !== this.#identity.user_id && stored.user_id !== this.#refused;
+      if (follow && !this.#tokenInUrl) this.#adopt(stored);
       const identity = this.#identity;
-      const outcome = await register(identity);
+      const outcome = await register(identity, { token: this.#tokenFor(identity.user_id) });
       this.#heldForMs = outcome.kind === "busy" ? outcome.retryAfterMs : null;
       if (this.#stopReason !== null) throw new Error("Registration no longer wanted: the session stopped");
       // Another tab's identity was taken on meanwhile: that one is to be registered, whatever became of this one.
       if (this.#identity.user_id !== identity.user_id) continue;
       if (outcome.kind === "ok") {
+        if (outcome.token !== null) this.#token = { userId: identity.user_id, token: outcome.token };
         this.#setName(outcome.name);
         // Stored once bound to this browser, its token in the cookie: other tabs follow it from then on.
         saveIdentity(storage("localStorage"), this.#identity);
@@ -275,6 +285,17 @@ export class ChatSession {
     for (const socket of [this.#presence, this.#chat]) {
       if (socket.status === "open" || socket.status === "connecting") socket.restart();
     }
+  }
+
+  /** The token of `userId` to present in a URL, where the browser keeps no cookie. */
+  #tokenFor(userId: string): string | null {
+    return this.#tokenInUrl && this.#token?.userId === userId ? this.#token.token : null;
+  }
+
+  /** `&token=…` for the sockets' URLs, or nothing where the cookie carries it. */
+  #tokenParam(): string {
+    const token = this.#tokenFor(this.#identity.user_id);
+    return token === null ? "" : `&token=${encodeURIComponent(token)}`;
   }
 
   #setName(name: string): void {
