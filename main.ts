@@ -16,7 +16,7 @@ import { Identities } from "./lib/identity.ts";
 import { log, logRequestError, setLogLevel } from "./lib/log.ts";
 import { Metrics } from "./lib/metrics.ts";
 import { Presence } from "./lib/presence.ts";
-import { KeyedBuckets } from "./lib/rate_limit.ts";
+import { ClientLimits } from "./lib/rate_limit.ts";
 import { openApiDocument } from "./lib/reference/openapi.ts";
 import { securityHeaders } from "./lib/security_headers.ts";
 import type { State } from "./lib/state.ts";
@@ -89,7 +89,7 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
   const build = await loadBuild(new URL("_fresh/", root));
   if (build === null) log.warn("build.missing", { hint: "run `deno task build` to enable islands" });
   const openapi = JSON.stringify(openApiDocument(config));
-  const registrations = new KeyedBuckets(config.limits.registerPerMin / 60, config.limits.registerBurst);
+  const registrations = new ClientLimits(config.limits.registerPerMin / 60, config.limits.registerBurst);
   const state: State = { config, db, identities, presence, chat, metrics, registrations, openapi };
   let stopping = false;
   const app = new App<State>({

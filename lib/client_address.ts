@@ -6,28 +6,38 @@
  * that appends the address it saw may be trusted so: one that passes the
  * header on as it came (a TCP forwarder) would let each client choose its
  * key. IPv6 addresses count by their /64 prefix, the block one subscriber is
- * given, so that rotating addresses within it does not make a new client.
+ * given, so that rotating addresses within it does not make a new client;
+ * and they belong to a site, their /48, which holds 65,536 such blocks and
+ * which anyone can get for free from a tunnel broker, so that a limit per
+ * client can be bounded per site too.
  *
  * @example
  * ```ts
  * clientAddress(req, { remoteAddr: { transport: "tcp", hostname: "2001:db8:1:2:3:4:5:6", port: 4000 } }, false);
- * // "2001:db8:1:2::/64"
+ * // { key: "2001:db8:1:2::/64", site: "2001:db8:1::/48" }
  * ```
  *
  * @module
  */
 
+/** Who sent a request: the client's key and, for IPv6, its site's. */
+export interface ClientKey {
+  key: string;
+  /** The /48 an IPv6 client is in; `null` for IPv4 and local clients. */
+  site: string | null;
+}
+
 /** The key of the client that sent `req`. */
-export function clientAddress(req: Request, info: Deno.ServeHandlerInfo, trustProxy: boolean): string {
+export function clientAddress(req: Request, info: Deno.ServeHandlerInfo, trustProxy: boolean): ClientKey {
   const { remoteAddr } = info;
   // A Unix socket's peer is a process on this machine.
   const peer = remoteAddr.transport === "tcp" || remoteAddr.transport === "udp" ? normalize(remoteAddr.hostname) : null;
   if (trustProxy && (peer === null || isPrivate(peer))) {
     const forwarded = req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
     const client = forwarded ? normalize(withoutPort(forwarded)) : null;
-    if (client !== null) return key(client);
+    if (client !== null) return keys(client);
   }
-  return peer === null ? "local" : key(peer);
+  return peer === null ? { key: "local", site: null } : keys(peer);
 }
 
 /** An address as some proxies write it with the client's port: `203.0.113.7:4000`, `[2001:db8::1]:4000`. */
@@ -96,7 +106,8 @@ function isPrivate(address: Address): boolean {
   return loopback || (a & 0xfe00) === 0xfc00 || (a & 0xffc0) === 0xfe80;
 }
 
-function key(address: Address): string {
-  if (address.v === 4) return address.parts.join(".");
-  return `${address.parts.slice(0, 4).map((part) => part.toString(16)).join(":")}::/64`;
+function keys(address: Address): ClientKey {
+  if (address.v === 4) return { key: address.parts.join("."), site: null };
+  const prefix = (groups: number) => address.parts.slice(0, groups).map((part) => part.toString(16)).join(":");
+  return { key: `${prefix(4)}::/64`, site: `${prefix(3)}::/48` };
 }

@@ -1,3 +1,5 @@
+import type { ClientKey } from "./client_address.ts";
+
 /**
  * A token bucket: `burst` frames at once, refilled at `perSecond`. Each
  * connection owns one, so the check is a few arithmetic operations. Time is
@@ -87,6 +89,11 @@ export class KeyedBuckets {
     return bucket.take(now) ? 0 : bucket.waitMs(now);
   }
 
+  /** Milliseconds until `key` has a token (0 when it has one now); takes nothing. */
+  waitMs(key: string, now = Date.now()): number {
+    return this.#buckets.get(key)?.waitMs(now) ?? 0;
+  }
+
   /** How many keys have a bucket that is not full yet (or was not, at the last sweep). */
   get size(): number {
     return this.#buckets.size;
@@ -99,5 +106,41 @@ export class KeyedBuckets {
     if (now - this.#sweptAt < Math.min(60_000, this.burst * 1000 / this.perSecond)) return;
     this.#sweptAt = now;
     for (const [key, bucket] of this.#buckets) if (bucket.isFull(now)) this.#buckets.delete(key);
+  }
+}
+
+/** How many clients' allowance an IPv6 site (a /48) has in all. */
+export const SITE_SHARE = 4;
+
+/**
+ * An allowance per client ({@link ClientKey}) and, for IPv6 clients, per
+ * site as well: each /64 has the allowance, and the blocks of a /48 together
+ * {@link SITE_SHARE} times it, so that holding a /48's 65,536 blocks does not
+ * multiply it. A take counts against both or, when either is spent, neither.
+ *
+ * @example
+ * ```ts
+ * const registrations = new ClientLimits(20 / 60, 20);
+ * const waitMs = registrations.take({ key: "2001:db8:1:2::/64", site: "2001:db8:1::/48" });
+ * if (waitMs > 0) console.log(`try again in ${waitMs} ms`);
+ * ```
+ */
+export class ClientLimits {
+  #clients: KeyedBuckets;
+  #sites: KeyedBuckets;
+
+  constructor(perSecond: number, burst: number) {
+    this.#clients = new KeyedBuckets(perSecond, burst);
+    this.#sites = new KeyedBuckets(perSecond * SITE_SHARE, burst * SITE_SHARE);
+  }
+
+  /** Takes from the client's allowance: 0 when there was some, otherwise the milliseconds until there is. */
+  take(client: ClientKey, now = Date.now()): number {
+    const siteWait = client.site === null ? 0 : this.#sites.waitMs(client.site, now);
+    const waitMs = Math.max(this.#clients.waitMs(client.key, now), siteWait);
+    if (waitMs > 0) return waitMs;
+    this.#clients.take(client.key, now);
+    if (client.site !== null) this.#sites.take(client.site, now);
+    return 0;
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { KeyedBuckets, TokenBucket } from "./rate_limit.ts";
+import { ClientLimits, KeyedBuckets, SITE_SHARE, TokenBucket } from "./rate_limit.ts";
 
 Deno.test("rate limit - a burst passes, the frame after it is refused", () => {
   const bucket = new TokenBucket(20, 40);
@@ -66,4 +66,24 @@ Deno.test("rate limit - keyed buckets go on forgetting keys after the clock is s
   for (let i = 0; i < 100; i++) limits.take(`client ${i}`, hourEarlier);
   limits.take("a newcomer", hourEarlier + 2500);
   assert.equal(limits.size, 1, "swept from the earlier time on, not an hour later");
+});
+
+Deno.test("rate limit - the blocks of an IPv6 site share a few clients' allowance; IPv4 clients have their own", () => {
+  const limits = new ClientLimits(1, 2);
+  const block = (n: number) => ({ key: `2001:db8:1:${n.toString(16)}::/64`, site: "2001:db8:1::/48" });
+  const now = 1_000_000;
+  // Each block has its own burst of 2, until the site's 2 × SITE_SHARE are spent.
+  let admitted = 0;
+  for (let n = 0; n < 100; n++) {
+    for (let i = 0; i < 2; i++) if (limits.take(block(n), now) === 0) admitted++;
+  }
+  assert.equal(admitted, 2 * SITE_SHARE);
+  assert.equal(limits.take(block(0), now), 1000, "the first block's own burst is spent: a second for one more");
+  assert.equal(limits.take(block(99), now), 1000 / SITE_SHARE, "an unused block waits for the site's allowance");
+  assert.equal(limits.take({ key: "2001:db8:2:1::/64", site: "2001:db8:2::/48" }, now), 0, "another site");
+  assert.equal(limits.take({ key: "203.0.113.7", site: null }, now), 0, "an IPv4 client");
+  // A refused take counted against neither: once the site has refilled two, the block refused thrice gets both.
+  const later = now + 2 * 1000 / SITE_SHARE;
+  assert.equal(limits.take(block(99), later), 0);
+  assert.equal(limits.take(block(99), later), 0);
 });

@@ -5,7 +5,7 @@ import type { Chat } from "./chat.ts";
 import type { Identities } from "./identity.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Presence } from "./presence.ts";
-import type { KeyedBuckets } from "./rate_limit.ts";
+import type { ClientLimits } from "./rate_limit.ts";
 
 /** What every route finds in `ctx.state`: the running server's parts. */
 export interface State {
@@ -16,7 +16,7 @@ export interface State {
   chat: Chat;
   metrics: Metrics;
   /** Registrations without a token, by client address. */
-  registrations: KeyedBuckets;
+  registrations: ClientLimits;
   /** The body of `GET /openapi.json`, built once at start-up for this configuration. */
   openapi: string;
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { SITE_SHARE } from "../lib/rate_limit.ts";
 import { dbTest, rosterOf, type TestServer } from "./harness.ts";
 
 const register = (server: TestServer, userId: string, headers: HeadersInit = {}) =>
@@ -92,4 +93,22 @@ dbTest(
     assert.equal(claim.status, 429);
   },
   { REGISTER_RATE_PER_MIN: "1", REGISTER_BURST: "3" },
+);
+
+dbTest(
+  "register limit - the blocks of one IPv6 /48 share a few clients' allowance",
+  async (server) => {
+    // Behind a trusted proxy, so that the test can speak for many IPv6 clients.
+    const from = async (client: string) => {
+      const response = await register(server, crypto.randomUUID(), { "x-forwarded-for": client });
+      await response.body?.cancel();
+      return response.status;
+    };
+    const statuses = [];
+    for (let block = 1; block <= SITE_SHARE + 1; block++) statuses.push(await from(`2001:db8:7:${block}::1`));
+    assert.deepEqual(statuses, [...Array(SITE_SHARE).fill(200), 429], `each /64 has one, the /48 ${SITE_SHARE} in all`);
+    assert.equal(await from("2001:db8:8:1::1"), 200, "another /48");
+    assert.equal(await from("203.0.113.7"), 200, "an IPv4 client");
+  },
+  { REGISTER_RATE_PER_MIN: "1", REGISTER_BURST: "1", TRUST_PROXY: "true" },
 );

@@ -13,6 +13,7 @@ import type { Config } from "../../fresh.config.ts";
 import { DEDUP_WINDOW_MS } from "../sent_log.ts";
 import { SLOW_READER_GRACE_MS } from "../connection.ts";
 import { MAX_BODY_BYTES } from "../json_body.ts";
+import { SITE_SHARE } from "../rate_limit.ts";
 import { MessageId, NAME_MAX } from "../protocol.ts";
 
 /** One limit and where it comes from. */
@@ -98,7 +99,8 @@ export function limitsOf(config: Pick<Config, "limits" | "presence">): LimitDoc[
       value: limits.registerPerMin,
       unit: "registrations per minute",
       env: "REGISTER_RATE_PER_MIN",
-      meaning: "Registrations without a valid token, per client address (an IPv6 /64; with `TRUST_PROXY`, behind a " +
+      meaning: "Registrations without a valid token, per client address (an IPv6 /64, whose /48 has " +
+        `${SITE_SHARE} times the allowance in all; with \`TRUST_PROXY\`, behind a ` +
         "proxy on a loopback, private or link-local address or a Unix socket, the last `X-Forwarded-For` entry) " +
         "and instance, refilled continuously. Beyond it: 429 RATE_LIMITED with `Retry-After`. Registering with a " +
         "token, to come back or rename, is not counted.",
@@ -109,7 +111,7 @@ export function limitsOf(config: Pick<Config, "limits" | "presence">): LimitDoc[
       value: limits.registerBurst,
       unit: "registrations",
       env: "REGISTER_BURST",
-      meaning: "Registrations without a token a client address may make at once.",
+      meaning: `Registrations without a token a client address may make at once (an IPv6 /48: ${SITE_SHARE} times it).`,
     },
     {
       key: "sendBufferMaxBytes",
