@@ -106,7 +106,10 @@ export class ChatSession {
   /** Loads the identity and the saved conversations, then connects. */
   start(): void {
     const store = this.#store;
-    this.#adopt(loadIdentity(storage("localStorage")) ?? createIdentity());
+    const stored = loadIdentity(storage("localStorage"));
+    // Without cookies the stored id could not be proven (its token lived in another tab, or before a reload): claiming
+    // it would only be refused, at the cost of one of the network's new users. Such a tab starts afresh, by that name.
+    this.#adopt(stored === null ? createIdentity() : this.#tokenInUrl ? createIdentity(stored.name) : stored);
     effect(() => {
       const me = store.me.value;
       if (me === null) return;
@@ -176,6 +179,7 @@ export class ChatSession {
     const outcome = await register({ user_id: userId, name }, { token: this.#tokenFor(userId) });
     switch (outcome.kind) {
       case "ok":
+        if (outcome.token !== null) this.#token = { userId, token: outcome.token };
         // This tab took on another identity meanwhile: the name was not given to that one.
         if (this.#identity.user_id !== userId) return "Your identity changed in another tab. Try again.";
         this.#setName(outcome.name);
@@ -204,6 +208,7 @@ export class ChatSession {
 
   /** Comes back after a logout or too many tabs; otherwise retries at once. */
   reconnect(): void {
+    this.#heldForMs = null;
     if (this.#stopReason === null) {
       this.#retryNow();
       return;
@@ -244,6 +249,7 @@ export class ChatSession {
       if (follow && !this.#tokenInUrl) this.#adopt(stored);
       const identity = this.#identity;
       const outcome = await register(identity, { token: this.#tokenFor(identity.user_id) });
+      const wasHeld = this.#heldForMs !== null;
       this.#heldForMs = outcome.kind === "busy" ? outcome.retryAfterMs : null;
       if (this.#stopReason !== null) throw new Error("Registration no longer wanted: the session stopped");
       // Another tab's identity was taken on meanwhile: that one is to be registered, whatever became of this one.
@@ -253,6 +259,11 @@ export class ChatSession {
         this.#setName(outcome.name);
         // Stored once bound to this browser, its token in the cookie: other tabs follow it from then on.
         saveIdentity(storage("localStorage"), this.#identity);
+        // Let in: a socket still waiting out the server's time (each waits its own, spread over a second) need not,
+        // and the page would meanwhile look as if it had lost a connection it never had.
+        if (wasHeld) {
+          for (const socket of [this.#presence, this.#chat]) if (socket.status === "waiting") socket.retryNow();
+        }
         return;
       }
       // Too many new people from this network just now: the sockets try again when the server said.
@@ -439,7 +450,9 @@ export class ChatSession {
     this.#updateConnection();
   }
 
+  /** Tries again at once, unless the server asked to wait: trying sooner would only be refused again. */
   #retryNow(): void {
+    if (this.#heldForMs !== null) return;
     this.#presence.retryNow();
     this.#chat.retryNow();
   }
