@@ -227,9 +227,15 @@ uiTest(
     assert.equal(await onlineList(ada.page).isVisible(), false, "the list is a view of its own");
     assert.equal(await ada.page.evaluate(() => document.activeElement?.id), "conversation-title");
     const long = `https://example.com/${"a-very-long-path-segment".repeat(12)} ${"x".repeat(300)}`;
-    await messageBox(ada.page).fill(long);
+    // A touch keyboard has no Shift + Enter: there Return makes a new line, and the button sends.
+    await messageBox(ada.page).fill("First line");
     await messageBox(ada.page).press("Enter");
+    assert.equal(await messageBox(ada.page).inputValue(), "First line\n");
+    await messageBox(ada.page).fill(`First line\n${long}`);
+    await sendButton(ada.page).tap();
     await peerButton(bob.page, ADA.name).click();
+    const twoLines = conversation(bob.page).getByText("First line");
+    assert.equal(await twoLines.evaluate((element) => element.textContent), `First line\n${long}`);
     await messageBox(bob.page).fill("Replies fit the screen too, however long the words get.");
     await messageBox(bob.page).press("Enter");
     await conversation(ada.page).getByText("Replies fit the screen").waitFor();
@@ -242,6 +248,33 @@ uiTest(
     assert.equal(await conversation(ada.page).count(), 0);
     await ada.page.waitForFunction((name) => document.activeElement?.textContent?.includes(name), BOB.name);
     assert.ok(await ada.page.evaluate(noHorizontalScroll));
+    assertNoProblems(ada, bob);
+  },
+);
+
+uiTest(
+  "ui - right-to-left text reads right to left, in the bubble, the preview and the message box",
+  async (server, browser) => {
+    const ada = await openChat(browser, server, { identity: ADA });
+    const bob = await openChat(browser, server, { identity: BOB });
+    const direction = (element: Element) => getComputedStyle(element).direction;
+    const hebrew = "שלום, מה שלומך?";
+    await peerButton(ada.page, BOB.name).click();
+    await messageBox(ada.page).fill("Hello first.");
+    await messageBox(ada.page).press("Enter");
+    await messageBox(ada.page).fill(hebrew);
+    assert.equal(await messageBox(ada.page).evaluate(direction), "rtl", "the message box, as it is typed in");
+    await messageBox(ada.page).press("Enter");
+
+    await peerButton(bob.page, ADA.name).filter({ hasText: hebrew }).waitFor();
+    const preview = peerButton(bob.page, ADA.name).getByText(hebrew, { exact: true });
+    assert.equal(await preview.evaluate(direction), "rtl", "the list's preview");
+    await peerButton(bob.page, ADA.name).click();
+    // The bubble, so that its question mark ends the sentence on the left and wrapped lines align right.
+    const bubble = (text: string) => conversation(bob.page).getByText(text).locator("..");
+    assert.equal(await bubble(hebrew).evaluate(direction), "rtl");
+    assert.equal(await bubble("Hello first.").evaluate(direction), "ltr");
+    assert.equal(await messageBox(bob.page).evaluate(direction), "ltr", "an empty box reads as the page does");
     assertNoProblems(ada, bob);
   },
 );

@@ -14,6 +14,9 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ChatStore } from "../chat_store.ts";
 import { SendIcon } from "./icons.tsx";
 
+/** A device whose main pointer is a finger, typing on a touch keyboard. */
+const TOUCH = "(pointer: coarse)";
+
 /** Props of {@link Composer}. */
 export interface ComposerProps {
   store: ChatStore;
@@ -81,6 +84,7 @@ export function Composer({ store, peerId, messageMax, inputRef }: ComposerProps)
           aria-label="Message"
           aria-invalid={over}
           aria-describedby="composer-hint"
+          dir="auto"
           rows={1}
           placeholder={`Message ${store.selectedName.value}`}
           value={text}
@@ -93,6 +97,8 @@ export function Composer({ store, peerId, messageMax, inputRef }: ComposerProps)
           }}
           onKeyDown={(event) => {
             if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+            // A touch keyboard has no Shift + Enter: there Return makes a new line, and the button sends.
+            if (matchMedia(TOUCH).matches) return;
             event.preventDefault();
             send();
           }}
@@ -110,7 +116,7 @@ export function Composer({ store, peerId, messageMax, inputRef }: ComposerProps)
       </div>
       <p
         id="composer-hint"
-        class={`mx-auto mt-1.5 max-w-3xl px-1 text-xs ${hint === null ? "hidden sm:block" : ""} ${
+        class={`mx-auto mt-1.5 max-w-3xl px-1 text-xs ${hint === null ? "hidden sm:pointer-fine:block" : ""} ${
           over ? "font-medium text-rose-700 dark:text-rose-300" : "text-slate-500 dark:text-slate-400"
         }`}
       >

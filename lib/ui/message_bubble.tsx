@@ -51,11 +51,16 @@ export function MessageBubble({ store, peerId, message, mine, senderName, first,
     : "bg-white text-slate-900 ring-1 ring-slate-200 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-700";
   return (
     <div class={`flex max-w-full flex-col ${mine ? "items-end" : "items-start"}`}>
+      {
+        /* Right to left or left to right as the text begins; the hidden label has a direction of its own, so it is not
+          what decides. */
+      }
       <div
+        dir="auto"
         class={`max-w-full rounded-2xl px-3.5 py-2 text-[15px] leading-snug shadow-sm ${corner} ${tone}`}
         title={fullTime(message.at)}
       >
-        <span class="sr-only">{senderName}, {clockTime(message.at)}:</span>
+        <span class="sr-only" dir="auto">{senderName}, {clockTime(message.at)}:</span>
         <span class="whitespace-pre-wrap wrap-anywhere">{message.text}</span>
         {mine && message.delivery !== undefined && !failed && <DeliveryMark delivery={message.delivery} />}
       </div>

@@ -53,7 +53,7 @@ export function PeerRow({ store, peer, tabbable }: PeerRowProps) {
               peer.online ? "" : "text-slate-500 dark:text-slate-400"
             }`}
           >
-            {peer.name}
+            <bdi>{peer.name}</bdi>
             {!peer.online && <span class="sr-only">, offline</span>}
           </span>
           {last !== undefined && (
@@ -71,7 +71,7 @@ export function PeerRow({ store, peer, tabbable }: PeerRowProps) {
               }`}
             >
               {last.from === me ? "You: " : ""}
-              {last.text}
+              <bdi>{last.text}</bdi>
             </span>
           )}
       </span>
