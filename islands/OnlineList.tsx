@@ -70,13 +70,13 @@ export default function OnlineList({ nameMax }: OnlineListProps) {
         id="people-heading"
         class="flex items-center gap-2 px-5 pb-1 pt-3 text-xs font-semibold uppercase tracking-wider text-slate-500 dark:text-slate-400"
       >
-        Online now
+        {/* The list also keeps conversations with people who left: the heading names them all, the count who is on. */}
+        People
         <span
           data-testid="online-count"
           class="rounded-full bg-slate-100 px-2 py-0.5 text-[11px] font-semibold normal-case tracking-normal text-slate-600 dark:bg-slate-800 dark:text-slate-300"
         >
-          {filtering ? `${shown} of ${total}` : total}
-          <span class="sr-only">{total === 1 ? " person" : " people"}</span>
+          {filtering ? `${shown} of ${total}` : total} online
         </span>
       </h2>
       <div id="people" class="flex min-h-0 flex-1 flex-col">

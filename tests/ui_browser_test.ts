@@ -83,7 +83,7 @@ uiTest(
     console.log(`JavaScript loaded: ${js.files} files, ${js.raw} bytes, ${js.sent} bytes as sent (gzip)`);
     await waitUntilOnline(ada.page);
     await peerButton(bob.page, ADA.name).waitFor();
-    assert.match(await ada.page.getByTestId("online-count").innerText(), /^1\s+person$/);
+    assert.match(await ada.page.getByTestId("online-count").innerText(), /^1 online$/);
     assert.equal(await onlineList(ada.page).getByRole("button").count(), 1, "I am not in my own list");
 
     // Ada opens the conversation: focus lands in the message box.
@@ -188,7 +188,7 @@ uiTest(
     // stays, marked offline, so that Bob can still open the conversation and read what she wrote.
     await ada.context.close();
     await peerButton(bob.page, adaName).filter({ hasText: "offline" }).waitFor();
-    assert.match(await bob.page.getByTestId("online-count").innerText(), /^0\s+people$/);
+    assert.match(await bob.page.getByTestId("online-count").innerText(), /^0 online$/);
     await peerButton(bob.page, adaName).click();
     await conversation(bob.page).getByText("after the reload").waitFor();
     await bob.page.waitForFunction(() => document.title === "Quick Chat");
@@ -200,7 +200,7 @@ uiTest(
     await messageBox(bob.page).fill("are you there?");
     await messageBox(bob.page).press("Enter");
     await conversation(bob.page).getByRole("alert").filter({
-      hasText: `${adaName} is offline, so this wasn't delivered.`,
+      hasText: `${adaName} was offline, so this wasn't delivered.`,
     })
       .waitFor();
     await conversation(bob.page).getByRole("button", { name: "Retry" }).waitFor();
@@ -278,6 +278,24 @@ uiTest(
     assertNoProblems(ada, bob);
   },
 );
+
+uiTest("ui - someone who leaves while typing is no longer shown typing", async (server, browser) => {
+  const ada = await openChat(browser, server, { identity: ADA });
+  const bob = await openChat(browser, server, { identity: BOB });
+  await peerButton(ada.page, BOB.name).click();
+  await messageBox(ada.page).fill("Are you there?");
+  await messageBox(ada.page).press("Enter");
+  await peerButton(bob.page, ADA.name).click();
+  await conversation(bob.page).getByText("Are you there?").waitFor();
+  await messageBox(bob.page).pressSequentially("I was about to say", { delay: 20 });
+  await ada.page.getByRole("status").filter({ hasText: `${BOB.name} is typing…` }).waitFor();
+
+  // Bob's page goes away mid-sentence: no "stop" ever comes, but his leaving says enough.
+  await bob.context.close();
+  await ada.page.getByText(`${BOB.name} is offline. Messages can't be delivered until they're back.`).waitFor();
+  assert.equal(await ada.page.getByText("typing…").count(), 0, "not in the conversation, nor in the list");
+  assertNoProblems(ada);
+});
 
 uiTest("ui - dark mode follows the system and stays readable", async (server, browser) => {
   const dark = { colorScheme: "dark" as const, viewport: { width: 1280, height: 800 } };

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * describeProblem("PEER_OFFLINE", "User is offline", "Ada"); // "Ada is offline, so this wasn't delivered."
+ * describeProblem("PEER_OFFLINE", "User is offline", "Ada"); // "Ada was offline, so this wasn't delivered."
  * ```
  *
  * @module
@@ -15,7 +15,8 @@ import type { ErrorCode } from "../protocol.ts";
 export function describeProblem(code: ErrorCode | "UNKNOWN", detail: string, peerName: string): string {
   switch (code) {
     case "PEER_OFFLINE":
-      return `${peerName || "They"} ${peerName ? "is" : "are"} offline, so this wasn't delivered.`;
+      // Said of the moment it failed: it stays under the message after they are back.
+      return `${peerName || "They"} ${peerName ? "was" : "were"} offline, so this wasn't delivered.`;
     case "MESSAGE_TOO_LARGE":
       return "This is too long to send. Try splitting it into shorter messages.";
     case "RATE_LIMITED":

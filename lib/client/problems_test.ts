@@ -3,8 +3,8 @@ import { ERROR_CODES } from "../protocol.ts";
 import { describeProblem } from "./problems.ts";
 
 Deno.test("ui - an offline peer is named in the problem", () => {
-  assert.equal(describeProblem("PEER_OFFLINE", "User is offline", "Ada"), "Ada is offline, so this wasn't delivered.");
-  assert.equal(describeProblem("PEER_OFFLINE", "User is offline", ""), "They are offline, so this wasn't delivered.");
+  assert.equal(describeProblem("PEER_OFFLINE", "User is offline", "Ada"), "Ada was offline, so this wasn't delivered.");
+  assert.equal(describeProblem("PEER_OFFLINE", "User is offline", ""), "They were offline, so this wasn't delivered.");
 });
 
 Deno.test("ui - every error code reads as a sentence without the server's jargon", () => {

@@ -322,6 +322,10 @@ export class ChatSession {
       store.roster.value = applyPresence(store.roster.value, frame);
       store.rosterReady.value = true;
     });
+    // Whoever left stopped typing with it: their "stop" may never come.
+    for (const peerId of store.typingPeers.value) {
+      if (!store.roster.value.has(peerId)) this.#peerTyping.set(peerId, "stop");
+    }
     if (frame.type === "presence" && !this.#rosterFresh) {
       this.#rosterFresh = true;
       if (this.#chat.status === "open") this.#outbox.reconnected();
