@@ -52,7 +52,7 @@ export default function OnlineList({ nameMax }: OnlineListProps) {
           autocomplete="off"
           spellcheck={false}
           value={store.query.value}
-          class="block w-full rounded-xl border border-slate-200 bg-slate-50 py-2 pl-9 pr-3 text-sm placeholder:text-slate-400 focus:border-indigo-500 focus:bg-white focus:outline-none focus:ring-2 focus:ring-indigo-500/30 dark:border-slate-700 dark:bg-slate-800 dark:focus:bg-slate-900"
+          class="block w-full rounded-xl border border-slate-200 bg-slate-50 py-2 pl-9 pr-3 text-sm placeholder:text-slate-500 focus:border-indigo-500 dark:placeholder:text-slate-400 focus:bg-white focus:outline-none focus:ring-2 focus:ring-indigo-500/30 dark:border-slate-700 dark:bg-slate-800 dark:focus:bg-slate-900"
           onInput={(event) => (store.query.value = event.currentTarget.value)}
           onKeyDown={(event) => {
             const first = store.shownPeers.value[0];

@@ -297,6 +297,86 @@ uiTest("ui - someone who leaves while typing is no longer shown typing", async (
   assertNoProblems(ada);
 });
 
+/**
+ * The lowest WCAG contrast ratio among the texts shown inside `root` (leaf elements with text, not visually hidden),
+ * and the placeholder of every field in it, each against the background it is drawn on; with the worst text.
+ */
+function lowestContrast(root: Element): { ratio: number; text: string } {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 1;
+  const context = canvas.getContext("2d", { willReadFrequently: true })!;
+  // Any CSS colour (Tailwind's are oklch) as sRGB channels 0–255 and alpha 0–1, as the browser paints it.
+  const rgba = (color: string) => {
+    context.clearRect(0, 0, 1, 1);
+    context.fillStyle = color;
+    context.fillRect(0, 0, 1, 1);
+    const [r, g, b, a] = context.getImageData(0, 0, 1, 1).data;
+    return [r, g, b, a / 255];
+  };
+  const over = (top: number[], below: number[]) => [0, 1, 2].map((i) => top[i] * top[3] + below[i] * (1 - top[3]));
+  const background = (element: Element) => {
+    const layers: number[][] = [];
+    for (let node: Element | null = element; node !== null; node = node.parentElement) {
+      const layer = rgba(getComputedStyle(node).backgroundColor);
+      if (layer[3] > 0) layers.push(layer);
+      if (layer[3] >= 1) break;
+    }
+    return layers.reduceRight((below, layer) => over(layer, below), [255, 255, 255]);
+  };
+  const luminance = (rgb: number[]) => {
+    const [r, g, b] = rgb.map((channel) => {
+      const c = channel / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (element: Element, pseudo?: string) => {
+    const behind = background(element);
+    const [a, b] = [luminance(over(rgba(getComputedStyle(element, pseudo).color), behind)), luminance(behind)];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  };
+  let worst = { ratio: Infinity, text: "" };
+  for (const element of root.querySelectorAll("*")) {
+    const own = [...element.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.textContent!.trim());
+    const box = element.getBoundingClientRect();
+    if (own && box.width > 1 && box.height > 1 && element.checkVisibility()) {
+      const value = ratio(element);
+      if (value < worst.ratio) worst = { ratio: value, text: element.textContent!.trim() };
+    }
+    if (element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement) {
+      const value = ratio(element, "::placeholder");
+      if (value < worst.ratio) worst = { ratio: value, text: `placeholder "${element.placeholder}"` };
+    }
+  }
+  return worst;
+}
+
+for (const colorScheme of ["light", "dark"] as const) {
+  uiTest(
+    `ui - every text in the list and the message box is readable (contrast 4.5:1), ${colorScheme}`,
+    async (server, browser) => {
+      const ada = await openChat(browser, server, {
+        identity: ADA,
+        colorScheme,
+        viewport: { width: 1280, height: 800 },
+      });
+      const bob = await openChat(browser, server, { identity: BOB });
+      // Ada's list has Bob's row selected, with a preview and its time, and then marked offline.
+      await peerButton(ada.page, BOB.name).click();
+      await messageBox(ada.page).fill("Hello there");
+      await messageBox(ada.page).press("Enter");
+      await conversation(ada.page).getByRole("img", { name: "Delivered" }).waitFor();
+      await bob.context.close();
+      await peerButton(ada.page, BOB.name).filter({ hasText: "offline" }).waitFor();
+      for (const root of [ada.page.getByRole("region", { name: "People" }), ada.page.locator("form")]) {
+        const { ratio, text } = await root.evaluate(lowestContrast);
+        assert.ok(ratio >= 4.5, `"${text}" has a contrast of ${ratio.toFixed(2)}:1`);
+      }
+      assertNoProblems(ada);
+    },
+  );
+}
+
 uiTest("ui - dark mode follows the system and stays readable", async (server, browser) => {
   const dark = { colorScheme: "dark" as const, viewport: { width: 1280, height: 800 } };
   const ada = await openChat(browser, server, { identity: ADA, ...dark });

@@ -88,7 +88,7 @@ export function Composer({ store, peerId, messageMax, inputRef }: ComposerProps)
           rows={1}
           placeholder={`Message ${store.selectedName.value}`}
           value={text}
-          class="max-h-40 min-h-9 flex-1 resize-none self-center bg-transparent py-1.5 text-[15px] leading-snug placeholder:text-slate-400 focus:outline-none"
+          class="max-h-40 min-h-9 flex-1 resize-none self-center bg-transparent py-1.5 text-[15px] leading-snug placeholder:text-slate-500 focus:outline-none dark:placeholder:text-slate-400"
           onInput={(event) => {
             const value = event.currentTarget.value;
             setText(value);

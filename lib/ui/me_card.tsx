@@ -55,7 +55,7 @@ export function MeCard({ store, nameMax }: MeCardProps) {
         ? <span aria-hidden="true" class="size-10 shrink-0 rounded-full bg-slate-300 dark:bg-slate-700" />
         : <Avatar userId={me.user_id} name={me.name} />}
       <div class="min-w-0 flex-1">
-        <p class="text-xs text-slate-500 dark:text-slate-400">You're chatting as</p>
+        <p class="text-xs text-slate-600 dark:text-slate-400">You're chatting as</p>
         <p class="truncate font-semibold" data-testid="my-name">{me?.name ?? "…"}</p>
       </div>
       <button

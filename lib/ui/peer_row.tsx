@@ -50,14 +50,14 @@ export function PeerRow({ store, peer, tabbable }: PeerRowProps) {
         <span class="flex items-baseline gap-2">
           <span
             class={`truncate ${unread > 0 ? "font-semibold" : "font-medium"} ${
-              peer.online ? "" : "text-slate-500 dark:text-slate-400"
+              peer.online ? "" : "text-slate-600 dark:text-slate-400"
             }`}
           >
             <bdi>{peer.name}</bdi>
             {!peer.online && <span class="sr-only">, offline</span>}
           </span>
           {last !== undefined && (
-            <span class="ml-auto shrink-0 text-xs text-slate-500 dark:text-slate-400" aria-hidden="true">
+            <span class="ml-auto shrink-0 text-xs text-slate-600 dark:text-slate-400" aria-hidden="true">
               {shortAge(last.at, store.now.value)}
             </span>
           )}
@@ -67,7 +67,7 @@ export function PeerRow({ store, peer, tabbable }: PeerRowProps) {
           : last !== undefined && (
             <span
               class={`block truncate text-sm ${
-                unread > 0 ? "text-slate-800 dark:text-slate-100" : "text-slate-500 dark:text-slate-400"
+                unread > 0 ? "text-slate-800 dark:text-slate-100" : "text-slate-600 dark:text-slate-400"
               }`}
             >
               {last.from === me ? "You: " : ""}
