@@ -17,6 +17,7 @@ import {
 } from "./chat_page.ts";
 import { startServer, type TestServer } from "./harness.ts";
 import { TcpProxy } from "./tcp_proxy.ts";
+import { NAME_MAX } from "../lib/protocol.ts";
 
 const ADA = { user_id: "aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa", name: "Ada Lovelace" };
 const BOB = { user_id: "bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb", name: "Bob Marley" };
@@ -376,6 +377,37 @@ for (const colorScheme of ["light", "dark"] as const) {
     },
   );
 }
+
+uiTest(
+  "ui - on a phone a name as wide as allowed gives way instead of running off the screen",
+  async (server, browser) => {
+    const wide = { ...ADA, name: "W".repeat(NAME_MAX) };
+    const ada = await openChat(browser, server, { identity: wide });
+    const bob = await openChat(browser, server, {
+      identity: BOB,
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    await peerButton(ada.page, BOB.name).click();
+    await messageBox(ada.page).fill("Hello from a long name");
+    await messageBox(ada.page).press("Enter");
+    await peerButton(bob.page, wide.name).tap();
+    await conversation(bob.page).getByText("Hello from a long name").waitFor();
+    await messageBox(ada.page).pressSequentially("And more", { delay: 20 });
+    const typing = bob.page.getByRole("status").filter({ hasText: `${wide.name} is typing…` });
+    await typing.waitFor();
+
+    const beyond = await bob.page.evaluate(() =>
+      [...document.querySelectorAll("body *")]
+        .filter((element) => element.checkVisibility() && element.getBoundingClientRect().right > innerWidth + 0.5)
+        .map((element) => element.outerHTML.slice(0, 100))
+    );
+    assert.deepEqual(beyond, [], "nothing reaches past the screen's right edge");
+    assert.ok(await typing.evaluate((element) => element.scrollHeight <= element.clientHeight), "one line, not cut");
+    assertNoProblems(ada, bob);
+  },
+);
 
 uiTest("ui - dark mode follows the system and stays readable", async (server, browser) => {
   const dark = { colorScheme: "dark" as const, viewport: { width: 1280, height: 800 } };

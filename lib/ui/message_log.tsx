@@ -98,12 +98,11 @@ export function MessageLog({ store, peerId }: { store: ChatStore; peerId: string
                 <div key={row.key} class={`flex items-end gap-2 ${row.from === me ? "justify-end pl-10" : "pr-10"}`}>
                   {row.from !== me && <Avatar userId={row.from} name={peerName} size="sm" />}
                   <div class={`flex min-w-0 flex-col gap-1 ${row.from === me ? "items-end" : "items-start"}`}>
-                    <p aria-hidden="true" class="px-1 text-xs text-slate-500 dark:text-slate-400">
-                      <span class="font-medium text-slate-700 dark:text-slate-300">
+                    <p aria-hidden="true" class="flex max-w-full px-1 text-xs text-slate-500 dark:text-slate-400">
+                      <span class="truncate font-medium text-slate-700 dark:text-slate-300">
                         {row.from === me ? "You" : peerName}
                       </span>
-                      {" · "}
-                      {clockTime(row.messages[0].at)}
+                      <span class="shrink-0">&nbsp;·&nbsp;{clockTime(row.messages[0].at)}</span>
                     </p>
                     {row.messages.map((message, index) => (
                       <MessageBubble

@@ -23,7 +23,9 @@ export function TypingIndicator({ store, peerId }: { store: ChatStore; peerId: s
             <span class="size-1.5 rounded-full bg-slate-400 [animation-delay:150ms] motion-safe:animate-bounce" />
             <span class="size-1.5 rounded-full bg-slate-400 [animation-delay:300ms] motion-safe:animate-bounce" />
           </span>
-          {store.selectedName.value} is typing…
+          {/* A long name gives way: the line stays one line, and says what it is about. */}
+          <span class="min-w-0 truncate">{store.selectedName.value}</span>{" "}
+          <span class="-ml-1 shrink-0">is typing…</span>
         </p>
       )}
     </div>
