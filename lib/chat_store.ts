@@ -61,6 +61,8 @@ export class ChatStore {
   readonly conversations = signal<Conversations>(new Map());
   /** The peer whose conversation is open. */
   readonly selected = signal<string | null>(null);
+  /** Whether the open conversation shows its latest messages (scrolled to the bottom): only then are they read. */
+  readonly readingLatest = signal(true);
   /** Peers typing to me right now. */
   readonly typingPeers = signal<ReadonlySet<string>>(new Set());
   /** The list's search text. */

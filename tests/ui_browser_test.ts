@@ -409,6 +409,36 @@ uiTest(
   },
 );
 
+uiTest("ui - on a phone, Back closes the conversation instead of leaving Quick Chat", async (server, browser) => {
+  const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+  const ada = await openChat(browser, server, { identity: ADA, ...phone });
+  await openChat(browser, server, { identity: BOB });
+  const address = ada.page.url();
+  await peerButton(ada.page, BOB.name).tap();
+  await conversation(ada.page).waitFor();
+
+  await ada.page.goBack();
+  await onlineList(ada.page).waitFor();
+  assert.equal(await conversation(ada.page).count(), 0);
+  assert.equal(ada.page.url(), address, "still on Quick Chat");
+  await ada.page.goForward();
+  await conversation(ada.page).waitFor();
+
+  // Closed with the page's own button, the conversation takes its entry along: Back now leaves, Forward reopens.
+  await ada.page.getByRole("button", { name: "Back to people" }).tap();
+  await onlineList(ada.page).waitFor();
+  await ada.page.waitForFunction(() => (history.state?.quickChatPeer ?? null) === null);
+  // A reload with the conversation open keeps Back working.
+  await peerButton(ada.page, BOB.name).tap();
+  await conversation(ada.page).waitFor();
+  await ada.page.reload();
+  await conversation(ada.page).waitFor();
+  await ada.page.goBack();
+  await onlineList(ada.page).waitFor();
+  assert.equal(ada.page.url(), address);
+  assertNoProblems(ada);
+});
+
 uiTest("ui - dark mode follows the system and stays readable", async (server, browser) => {
   const dark = { colorScheme: "dark" as const, viewport: { width: 1280, height: 800 } };
   const ada = await openChat(browser, server, { identity: ADA, ...dark });
@@ -935,9 +965,15 @@ uiTest(
     const jump = bob.page.getByRole("button", { name: "New messages" });
     await jump.waitFor();
     assert.equal(await log.evaluate((element) => element.scrollTop), 0);
+    // Nor is it read while he is up there. His typing reaches Ada after any receipt sent before it (one socket).
+    const mark = conversation(ada.page).getByText("One more thing").locator("..").getByRole("img");
+    await messageBox(bob.page).pressSequentially("Hm", { delay: 20 });
+    await ada.page.getByRole("status").filter({ hasText: `${BOB.name} is typing…` }).waitFor();
+    assert.equal(await mark.getAttribute("aria-label"), "Delivered");
     await jump.click();
     await bob.page.waitForFunction(atBottom);
     await jump.waitFor({ state: "detached" });
+    await mark.and(ada.page.getByRole("img", { name: "Read" })).waitFor();
     assertNoProblems(ada, bob);
   },
 );

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { batch, effect } from "@preact/signals";
+import { batch, effect, untracked } from "@preact/signals";
 import type { ChatStore, ConnectionState } from "../chat_store.ts";
 import type { ChatServerFrame, ErrorFrame, PresenceServerFrame } from "../protocol.ts";
 import {
@@ -37,6 +37,13 @@ import { describeProblem } from "./problems.ts";
 const NOTICE_SHOWN_MS = 6000;
 const CLOCK_TICK_MS = 30_000;
 const TITLE = "Quick Chat";
+/** Where a history entry keeps the open conversation, so that Back closes it as the page's own back button does. */
+const HISTORY_PEER = "quickChatPeer";
+/** The peer whose conversation a history entry has open, if any. */
+const historyPeer = (state: unknown): string | null => {
+  const peerId = (state as Record<string, unknown> | null)?.[HISTORY_PEER];
+  return typeof peerId === "string" ? peerId : null;
+};
 /** The Web Lock the tabs of a browser register under, one at a time. */
 const REGISTER_LOCK = "quick-chat:register";
 
@@ -76,6 +83,8 @@ export class ChatSession {
   #noticeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the roster is current: a snapshot arrived since the presence socket last opened. */
   #rosterFresh = false;
+  /** Set while a conversation opens or closes because of Back or Forward, which moved in history already. */
+  #followingHistory = false;
 
   constructor(store: ChatStore) {
     this.#store = store;
@@ -110,6 +119,21 @@ export class ChatSession {
     // Without cookies the stored id could not be proven (its token lived in another tab, or before a reload): claiming
     // it would only be refused, at the cost of one of the network's new users. Such a tab starts afresh, by that name.
     this.#adopt(stored === null ? createIdentity() : this.#tokenInUrl ? createIdentity(stored.name) : stored);
+    this.#historyAtStart();
+    // Back at the latest messages after reading earlier ones: what came meanwhile is read now.
+    effect(() => {
+      if (store.readingLatest.value) untracked(() => this.#seen(store.selected.value));
+    });
+    addEventListener("popstate", (event) => {
+      const peerId = historyPeer(event.state);
+      if (peerId === store.selected.value) return;
+      this.#followingHistory = true;
+      try {
+        store.select(peerId);
+      } finally {
+        this.#followingHistory = false;
+      }
+    });
     effect(() => {
       const me = store.me.value;
       if (me === null) return;
@@ -142,6 +166,7 @@ export class ChatSession {
   opened(peerId: string | null): void {
     this.#typing.stop();
     this.#seen(peerId);
+    if (!this.#followingHistory) this.#recordInHistory(peerId);
   }
 
   /** Sends a message to the open conversation's peer. */
@@ -193,6 +218,28 @@ export class ChatSession {
       case "unavailable":
         return "Couldn't reach Quick Chat. Check your connection and try again.";
     }
+  }
+
+  /**
+   * Gives an open conversation a history entry after the list's, so that Back
+   * (a phone's gesture, the browser's button) closes it instead of leaving
+   * the page. Switching conversations replaces the entry; closing one goes
+   * back past it.
+   */
+  #recordInHistory(peerId: string | null): void {
+    const current = historyPeer(history.state);
+    if (peerId === current) return;
+    if (peerId === null) history.back();
+    else if (current === null) history.pushState({ ...history.state, [HISTORY_PEER]: peerId }, "");
+    else history.replaceState({ ...history.state, [HISTORY_PEER]: peerId }, "");
+  }
+
+  /** A conversation restored at load gets its entry after the list's too; a stale entry is corrected. */
+  #historyAtStart(): void {
+    const selected = this.#store.selected.value;
+    if (historyPeer(history.state) === selected) return;
+    history.replaceState({ ...history.state, [HISTORY_PEER]: null }, "");
+    if (selected !== null) history.pushState({ ...history.state, [HISTORY_PEER]: selected }, "");
   }
 
   /** A keystroke in the open conversation's message box. */
@@ -414,7 +461,8 @@ export class ChatSession {
   }
 
   #inView(peerId: string): boolean {
-    return this.#store.selected.value === peerId && document.visibilityState === "visible";
+    const store = this.#store;
+    return store.selected.value === peerId && store.readingLatest.value && document.visibilityState === "visible";
   }
 
   #socketStatus(socket: "presence" | "chat", status: SocketStatus): void {

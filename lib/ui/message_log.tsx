@@ -51,6 +51,7 @@ export function MessageLog({ store, peerId }: { store: ChatStore; peerId: string
     const reduced = matchMedia("(prefers-reduced-motion: reduce)").matches;
     element.scrollTo({ top: element.scrollHeight, behavior: smooth && !reduced ? "smooth" : "instant" });
     atBottom.current = true;
+    store.readingLatest.value = true;
     setNewBelow(false);
   }
 
@@ -61,6 +62,8 @@ export function MessageLog({ store, peerId }: { store: ChatStore; peerId: string
     // points far from the end on its way down.
     else if (element.scrollTop < lastTop.current) atBottom.current = false;
     lastTop.current = element.scrollTop;
+    // Messages that arrive while the reader is up there are not read yet; reaching the bottom reads them.
+    store.readingLatest.value = atBottom.current;
     if (atBottom.current) setNewBelow(false);
   }
 
