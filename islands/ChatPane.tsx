@@ -3,6 +3,7 @@ import { chatStore } from "../lib/chat_store.ts";
 import { Composer } from "../lib/ui/composer.tsx";
 import { ConnectionAnnouncer, ConnectionBanner } from "../lib/ui/connection_status.tsx";
 import { ConversationHeader } from "../lib/ui/conversation_header.tsx";
+import { ElsewhereNotice } from "../lib/ui/elsewhere_notice.tsx";
 import { MessageLog } from "../lib/ui/message_log.tsx";
 import { NoConversation } from "../lib/ui/no_conversation.tsx";
 import { TypingIndicator } from "../lib/ui/typing_indicator.tsx";
@@ -52,6 +53,7 @@ export default function ChatPane({ messageMax }: ChatPaneProps) {
       {peerId === null ? <NoConversation store={store} /> : (
         <>
           <ConversationHeader store={store} peerId={peerId} headingRef={heading} />
+          <ElsewhereNotice store={store} />
           {!store.selectedOnline.value && store.rosterReady.value && (
             <p class="border-b border-slate-200 bg-slate-100 px-4 py-2 text-center text-sm text-slate-600 sm:px-6 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-300">
               {store.selectedName.value} is offline. Messages can't be delivered until they're back.

@@ -69,6 +69,12 @@ export class ChatStore {
   readonly query = signal("");
   /** The time that relative timestamps count from, ticking every half minute. */
   readonly now = signal(Date.now());
+  /**
+   * The latest message from someone else than the open conversation's peer,
+   * while one is open, for a while: on a phone the list that would show it is
+   * out of view.
+   */
+  readonly elsewhere = signal<{ peerId: string; name: string; text: string } | null>(null);
   /** A passing problem with no message to show it on, such as being rate limited. */
   readonly notice = signal<string | null>(null);
   /** Unsent text per peer, so switching conversations keeps it. */

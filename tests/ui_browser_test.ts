@@ -439,6 +439,37 @@ uiTest("ui - on a phone, Back closes the conversation instead of leaving Quick C
   assertNoProblems(ada);
 });
 
+uiTest("ui - in a conversation on a phone, a message from someone else is pointed out", async (server, browser) => {
+  const carol = { user_id: "cccccccc-3333-4333-8333-cccccccccccc", name: "Carol Shaw" };
+  const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+  const ada = await openChat(browser, server, { identity: ADA, ...phone });
+  const bob = await openChat(browser, server, { identity: BOB });
+  const carolsPage = await openChat(browser, server, { identity: carol });
+  await peerButton(ada.page, BOB.name).tap();
+  await conversation(ada.page).waitFor();
+
+  // Bob's message shows in the open conversation; it is not pointed out.
+  await peerButton(bob.page, ADA.name).click();
+  await messageBox(bob.page).fill("Lunch?");
+  await messageBox(bob.page).press("Enter");
+  await conversation(ada.page).getByText("Lunch?").waitFor();
+  // Carol's would otherwise show only in the hidden list.
+  await peerButton(carolsPage.page, ADA.name).click();
+  await messageBox(carolsPage.page).fill("Are you free at three?");
+  await messageBox(carolsPage.page).press("Enter");
+  const notice = ada.page.getByRole("status").filter({
+    hasText: "New message from Carol Shaw: Are you free at three?",
+  });
+  await notice.waitFor();
+  assert.equal(await ada.page.getByRole("status").filter({ hasText: "New message from Bob" }).count(), 0);
+
+  await ada.page.getByRole("button", { name: "Open the conversation with Carol Shaw" }).tap();
+  await ada.page.getByRole("heading", { name: carol.name }).waitFor();
+  await conversation(ada.page).getByText("Are you free at three?").waitFor();
+  await notice.waitFor({ state: "detached" });
+  assertNoProblems(ada, bob, carolsPage);
+});
+
 uiTest("ui - dark mode follows the system and stays readable", async (server, browser) => {
   const dark = { colorScheme: "dark" as const, viewport: { width: 1280, height: 800 } };
   const ada = await openChat(browser, server, { identity: ADA, ...dark });

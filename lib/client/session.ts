@@ -35,6 +35,8 @@ import { PeerTyping } from "./peer_typing.ts";
 import { describeProblem } from "./problems.ts";
 
 const NOTICE_SHOWN_MS = 6000;
+/** How long a message from someone else is pointed out in the open conversation. */
+const ELSEWHERE_SHOWN_MS = 8000;
 const CLOCK_TICK_MS = 30_000;
 const TITLE = "Quick Chat";
 /** Where a history entry keeps the open conversation, so that Back closes it as the page's own back button does. */
@@ -81,6 +83,7 @@ export class ChatSession {
   /** Peers whose conversation was read while the chat socket was down: their receipts go once it is back. */
   #readUnsent = new Set<string>();
   #noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  #elsewhereTimer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the roster is current: a snapshot arrived since the presence socket last opened. */
   #rosterFresh = false;
   /** Set while a conversation opens or closes because of Back or Forward, which moved in history already. */
@@ -164,6 +167,9 @@ export class ChatSession {
 
   /** The conversation with `peerId` was opened (`null`: closed). */
   opened(peerId: string | null): void {
+    // Whatever was pointed out elsewhere is in the list, or just opened.
+    clearTimeout(this.#elsewhereTimer);
+    this.#store.elsewhere.value = null;
     this.#typing.stop();
     this.#seen(peerId);
     if (!this.#followingHistory) this.#recordInHistory(peerId);
@@ -406,6 +412,8 @@ export class ChatSession {
         store.conversations.value = received.conversations;
         if (received.incoming) this.#peerTyping.set(peerId, "stop");
         if (received.incoming && inView) this.#seen(peerId);
+        const open = store.selected.value;
+        if (received.incoming && open !== null && open !== peerId) this.#showElsewhere(peerId, name, frame.text);
         break;
       }
       case "typing":
@@ -437,6 +445,14 @@ export class ChatSession {
     clearTimeout(this.#noticeTimer);
     store.notice.value = describeProblem(frame.code, frame.detail, "");
     this.#noticeTimer = setTimeout(() => (store.notice.value = null), NOTICE_SHOWN_MS);
+  }
+
+  /** Points out a message from someone else in the open conversation, for a while. */
+  #showElsewhere(peerId: string, name: string, text: string): void {
+    const store = this.#store;
+    clearTimeout(this.#elsewhereTimer);
+    store.elsewhere.value = { peerId, name, text };
+    this.#elsewhereTimer = setTimeout(() => (store.elsewhere.value = null), ELSEWHERE_SHOWN_MS);
   }
 
   /** The conversation with `peerId` is in view: clears its unread count and tells the peer. */
