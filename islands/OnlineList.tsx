@@ -60,8 +60,11 @@ export default function OnlineList({ nameMax }: OnlineListProps) {
               event.preventDefault();
               store.select(first.user_id);
             } else if (event.key === "ArrowDown" && first !== undefined) {
+              // Into the list at its first row or, scrolled away from it, where Tab would go.
               event.preventDefault();
-              document.querySelector<HTMLButtonElement>(`#people [data-peer="${first.user_id}"]`)?.focus();
+              const row = document.querySelector<HTMLButtonElement>(`#people [data-peer="${first.user_id}"]`) ??
+                document.querySelector<HTMLButtonElement>('#people [data-peer][tabindex="0"]');
+              row?.focus();
             }
           }}
         />

@@ -470,6 +470,26 @@ uiTest("ui - in a conversation on a phone, a message from someone else is pointe
   assertNoProblems(ada, bob, carolsPage);
 });
 
+uiTest(
+  "ui - when the person whose row has focus leaves, focus moves to the row in their place",
+  async (server, browser) => {
+    const carol = { user_id: "cccccccc-3333-4333-8333-cccccccccccc", name: "Carol Shaw" };
+    const ada = await openChat(browser, server, { identity: ADA });
+    const bob = await openChat(browser, server, { identity: BOB });
+    await openChat(browser, server, { identity: carol });
+    await peerButton(ada.page, carol.name).waitFor();
+    await peerButton(ada.page, BOB.name).focus();
+
+    await bob.context.close();
+    await peerButton(ada.page, BOB.name).waitFor({ state: "detached" });
+    await ada.page.waitForFunction(
+      (name) => document.activeElement?.closest("[data-peer]")?.textContent?.includes(name),
+      carol.name,
+    );
+    assertNoProblems(ada);
+  },
+);
+
 uiTest("ui - dark mode follows the system and stays readable", async (server, browser) => {
   const dark = { colorScheme: "dark" as const, viewport: { width: 1280, height: 800 } };
   const ada = await openChat(browser, server, { identity: ADA, ...dark });
@@ -683,6 +703,24 @@ uiTest("ui - the list stays quick with a thousand people online", async (server,
     console.log(`${crowd} people listed after ${Math.round(shownMs)} ms`);
     const rendered = await onlineList(ada.page).getByRole("button").count();
     assert.ok(rendered < 60, `only the rows in view are rendered (${rendered})`);
+
+    // Scrolled to the middle, the keyboard still gets into the list, at a row in view: by Tab from the search box,
+    // and by its down arrow.
+    await onlineList(ada.page).evaluate((list) => list.parentElement!.scrollTo({ top: 400 * 64, behavior: "instant" }));
+    await peerButton(ada.page, "Person 0410").waitFor();
+    const search = ada.page.getByRole("searchbox", { name: "Search people" });
+    const focusedRowInView = () => {
+      const row = document.activeElement?.closest("[data-peer]");
+      const view = row?.closest("ul")?.parentElement?.getBoundingClientRect();
+      const box = row?.getBoundingClientRect();
+      return row && view && box ? box.top >= view.top && box.bottom <= view.bottom : false;
+    };
+    for (const key of ["Tab", "ArrowDown"]) {
+      await search.click();
+      await ada.page.keyboard.press(key);
+      assert.ok(await ada.page.evaluate(focusedRowInView), `${key} from the search box lands on a row in view`);
+    }
+    await onlineList(ada.page).evaluate((list) => list.parentElement!.scrollTo({ top: 0, behavior: "instant" }));
 
     // The end of the list is reachable by keyboard, and its rows say where they are.
     await peerButton(ada.page, "Person 0001").focus();

@@ -33,6 +33,8 @@ export function PeerList({ store }: { store: ChatStore }) {
   /** The person whose row is to get focus once it is rendered. */
   const focusTarget = useRef<string | null>(null);
   const previousSelected = useRef(selected);
+  /** The rows of the last render, to tell where a row that went was. */
+  const previousPeers = useRef(peers);
 
   useLayoutEffect(() => {
     const element = scroller.current!;
@@ -53,9 +55,18 @@ export function PeerList({ store }: { store: ChatStore }) {
   // keys, End).
   const focusedBefore = IS_BROWSER ? focusedPeer(list.current) : undefined;
   useLayoutEffect(() => {
+    const before = previousPeers.current;
+    previousPeers.current = peers;
     if (focusedBefore === undefined || focusTarget.current !== null) return;
     if (document.activeElement !== null && document.activeElement !== document.body) return;
-    list.current?.querySelector<HTMLButtonElement>(`[data-peer="${focusedBefore}"]`)?.focus({ preventScroll: true });
+    const row = list.current?.querySelector<HTMLButtonElement>(`[data-peer="${focusedBefore}"]`);
+    if (row) {
+      row.focus({ preventScroll: true });
+      return;
+    }
+    // Its person left the list: focus goes to the row that took its place (at the end, the one above).
+    const index = Math.min(before.findIndex((peer) => peer.user_id === focusedBefore), peers.length - 1);
+    if (index !== -1) moveTo(index);
   });
 
   // Focus follows a move (the arrow keys, End, back from a conversation) once the row is rendered.
@@ -146,6 +157,10 @@ export function PeerList({ store }: { store: ChatStore }) {
   // The focused row, when outside the rows rendered, is kept at its place.
   const focusedIndex = focusedBefore === undefined ? -1 : peers.findIndex((peer) => peer.user_id === focusedBefore);
   const kept = focusedIndex !== -1 && (focusedIndex < first || focusedIndex >= last) ? focusedIndex : null;
+  // Tab reaches the list at its active row, or, when that one is scrolled out of the document, at the first row in
+  // view: a list with no tabbable row would leave the keyboard outside it.
+  const activeRendered = (activeIndex >= first && activeIndex < last) || activeIndex === kept;
+  const tabbableIndex = activeRendered ? activeIndex : Math.min(last - 1, Math.ceil(top / ROW_HEIGHT));
 
   return (
     <div
@@ -164,7 +179,7 @@ export function PeerList({ store }: { store: ChatStore }) {
       >
         {shown.map(({ peer, index }) => (
           <li key={peer.user_id} aria-setsize={peers.length} aria-posinset={index + 1}>
-            <PeerRow store={store} peer={peer} tabbable={index === activeIndex} />
+            <PeerRow store={store} peer={peer} tabbable={index === tabbableIndex} />
           </li>
         ))}
         {kept !== null && (
@@ -175,7 +190,7 @@ export function PeerList({ store }: { store: ChatStore }) {
             aria-setsize={peers.length}
             aria-posinset={kept + 1}
           >
-            <PeerRow store={store} peer={peers[kept]} tabbable={kept === activeIndex} />
+            <PeerRow store={store} peer={peers[kept]} tabbable={kept === tabbableIndex} />
           </li>
         )}
       </ul>
