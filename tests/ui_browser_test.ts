@@ -106,6 +106,11 @@ uiTest(
     await bob.page.screenshot({ path: new URL("desktop-unread.png", SCREENSHOTS).pathname });
     await peerButton(bob.page, ADA.name).filter({ hasNotText: "typing…" }).waitFor();
     await conversation(ada.page).getByRole("img", { name: "Delivered" }).waitFor();
+    const delivered = await conversation(ada.page).getByRole("img", { name: "Delivered" }).evaluate(
+      lowestContrast,
+      true,
+    );
+    assert.equal(delivered.ratio, 1, "the delivered mark has no shape of its own");
 
     // Bob opens it: the badge and title clear, and Ada sees it read.
     await peerButton(bob.page, ADA.name).click();
@@ -113,6 +118,10 @@ uiTest(
     await bob.page.waitForFunction(() => document.title === "Quick Chat");
     assert.equal(await peerButton(bob.page, ADA.name).filter({ hasText: "unread" }).count(), 0);
     await conversation(ada.page).getByRole("img", { name: "Read" }).waitFor();
+    // Read and delivered look different by more than hue: the read mark is a shape of its own, which stands out from
+    // the bubble (3:1, as WCAG asks of the parts of a control), where the delivered one has none.
+    const read = await conversation(ada.page).getByRole("img", { name: "Read" }).evaluate(lowestContrast, true);
+    assert.ok(read.ratio >= 3, `the read mark's shape stands out from its bubble at ${read.ratio.toFixed(2)}:1`);
 
     // Bob answers with the Send button; Ada sees him typing in the conversation first.
     await messageBox(bob.page).pressSequentially("Hi Ada!", { delay: 20 });
@@ -300,9 +309,10 @@ uiTest("ui - someone who leaves while typing is no longer shown typing", async (
 
 /**
  * The lowest WCAG contrast ratio among the texts shown inside `root` (leaf elements with text, not visually hidden),
- * and the placeholder of every field in it, each against the background it is drawn on; with the worst text.
+ * and the placeholder of every field in it, each against the background it is drawn on; with the worst text. With
+ * `ownBackground`, instead the contrast of `root`'s own background against what it is drawn on.
  */
-function lowestContrast(root: Element): { ratio: number; text: string } {
+function lowestContrast(root: Element, ownBackground = false): { ratio: number; text: string } {
   const canvas = document.createElement("canvas");
   canvas.width = canvas.height = 1;
   const context = canvas.getContext("2d", { willReadFrequently: true })!;
@@ -336,6 +346,10 @@ function lowestContrast(root: Element): { ratio: number; text: string } {
     const [a, b] = [luminance(over(rgba(getComputedStyle(element, pseudo).color), behind)), luminance(behind)];
     return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
   };
+  if (ownBackground) {
+    const [a, b] = [luminance(background(root)), luminance(background(root.parentElement!))];
+    return { ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), text: root.textContent ?? "" };
+  }
   let worst = { ratio: Infinity, text: "" };
   for (const element of root.querySelectorAll("*")) {
     const own = [...element.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.textContent!.trim());

@@ -86,6 +86,8 @@ export function MessageBubble({ store, peerId, message, mine, senderName, first,
 /** The tick in the corner of my message. */
 function DeliveryMark({ delivery }: { delivery: Delivery }) {
   const label = DELIVERY_LABELS[delivery];
+  // Read stands apart by more than its hue: its ticks sit on a light disc.
+  const tone = delivery === "read" ? "rounded-full bg-white px-0.5 text-indigo-700" : "text-indigo-200";
   const icon = delivery === "sending"
     ? <ClockIcon class="size-3.5" />
     : delivery === "sent"
@@ -97,9 +99,7 @@ function DeliveryMark({ delivery }: { delivery: Delivery }) {
       aria-label={label}
       title={label}
       data-delivery={delivery}
-      class={`-mb-0.5 ml-2 inline-flex translate-y-0.5 align-baseline ${
-        delivery === "read" ? "text-sky-300" : "text-indigo-200"
-      }`}
+      class={`-mb-0.5 ml-2 inline-flex translate-y-0.5 align-baseline ${tone}`}
     >
       {icon}
     </span>
