@@ -12,7 +12,11 @@ export default define.page(function Home({ state }) {
   return (
     <>
       <NoScriptNotice />
-      <main class="flex h-dvh overflow-hidden noscript:hidden">
+      {
+        /* The page reaches under a phone's notch and home indicator (viewport-fit=cover): the safe-area insets keep
+          the list and the message box clear of them. */
+      }
+      <main class="flex h-dvh overflow-hidden pt-[env(safe-area-inset-top)] pr-[env(safe-area-inset-right)] pb-[env(safe-area-inset-bottom)] pl-[env(safe-area-inset-left)] noscript:hidden">
         <OnlineList nameMax={NAME_MAX} />
         <ChatPane messageMax={state.config.limits.messageMaxChars} />
       </main>
