@@ -241,6 +241,9 @@ uiTest(
     await messageBox(ada.page).fill("First line");
     await messageBox(ada.page).press("Enter");
     assert.equal(await messageBox(ada.page).inputValue(), "First line\n");
+    const described = (element: Element) =>
+      document.getElementById(element.getAttribute("aria-describedby")!)?.textContent;
+    assert.equal(await messageBox(ada.page).evaluate(described), "Return makes a new line; the button sends.");
     await messageBox(ada.page).fill(`First line\n${long}`);
     await sendButton(ada.page).tap();
     await peerButton(bob.page, ADA.name).click();
@@ -279,6 +282,8 @@ uiTest(
     await peerButton(bob.page, ADA.name).filter({ hasText: hebrew }).waitFor();
     const preview = peerButton(bob.page, ADA.name).getByText(hebrew, { exact: true });
     assert.equal(await preview.evaluate(direction), "rtl", "the list's preview");
+    // Cut short, it loses its end and not its beginning: what cuts it reads right to left itself.
+    assert.equal(await preview.evaluate((element) => getComputedStyle(element).textOverflow), "ellipsis");
     await peerButton(bob.page, ADA.name).click();
     // The bubble, so that its question mark ends the sentence on the left and wrapped lines align right.
     const bubble = (text: string) => conversation(bob.page).getByText(text).locator("..");
@@ -426,7 +431,7 @@ uiTest(
 uiTest("ui - on a phone, Back closes the conversation instead of leaving Quick Chat", async (server, browser) => {
   const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
   const ada = await openChat(browser, server, { identity: ADA, ...phone });
-  await openChat(browser, server, { identity: BOB });
+  const bob = await openChat(browser, server, { identity: BOB });
   const address = ada.page.url();
   await peerButton(ada.page, BOB.name).tap();
   await conversation(ada.page).waitFor();
@@ -438,10 +443,24 @@ uiTest("ui - on a phone, Back closes the conversation instead of leaving Quick C
   await ada.page.goForward();
   await conversation(ada.page).waitFor();
 
-  // Closed with the page's own button, the conversation takes its entry along: Back now leaves, Forward reopens.
+  // Closed with the page's own button, the conversation takes its entry along: Forward reopens it.
   await ada.page.getByRole("button", { name: "Back to people" }).tap();
   await onlineList(ada.page).waitFor();
   await ada.page.waitForFunction(() => (history.state?.quickChatPeer ?? null) === null);
+  await ada.page.goForward();
+  await conversation(ada.page).waitFor();
+  // Closed and another opened at once, before the history caught up: the one opened stays, with its entry.
+  const carol = await server.register("Carol Shaw");
+  const carolSocket = await server.chat(carol);
+  await ada.page.locator(`[data-peer="${carol.userId}"]`).waitFor({ state: "attached" });
+  await ada.page.evaluate((carolId) => {
+    document.querySelector<HTMLButtonElement>("[aria-label='Back to people']")!.click();
+    document.querySelector<HTMLButtonElement>(`[data-peer="${carolId}"]`)!.click();
+  }, carol.userId);
+  await ada.page.waitForFunction((carolId) => history.state?.quickChatPeer === carolId, carol.userId);
+  await ada.page.getByRole("heading", { name: "Carol Shaw" }).waitFor();
+  await ada.page.goBack();
+  await onlineList(ada.page).waitFor();
   // A reload with the conversation open keeps Back working.
   await peerButton(ada.page, BOB.name).tap();
   await conversation(ada.page).waitFor();
@@ -450,7 +469,8 @@ uiTest("ui - on a phone, Back closes the conversation instead of leaving Quick C
   await ada.page.goBack();
   await onlineList(ada.page).waitFor();
   assert.equal(ada.page.url(), address);
-  assertNoProblems(ada);
+  await carolSocket.close();
+  assertNoProblems(ada, bob);
 });
 
 uiTest("ui - in a conversation on a phone, a message from someone else is pointed out", async (server, browser) => {
@@ -501,6 +521,42 @@ uiTest(
       carol.name,
     );
     assertNoProblems(ada);
+  },
+);
+
+uiTest(
+  "ui - when a focused person leaves while the reader has scrolled away, the list stays put",
+  async (server, browser) => {
+    const sockets = [];
+    for (let i = 1; i <= 40; i++) {
+      sockets.push(
+        await server.chat(await server.register(`Person ${String(i).padStart(2, "0")}`)),
+      );
+    }
+    try {
+      const ada = await openChat(browser, server, { identity: ADA, viewport: { width: 1280, height: 800 } });
+      await ada.page.getByTestId("online-count").filter({ hasText: "40" }).waitFor();
+      await peerButton(ada.page, "Person 02").focus();
+      const scroller = onlineList(ada.page).locator("..");
+      // Halfway down: far from Person 02, and not at the end, where a shorter list would have to scroll up.
+      await scroller.evaluate((element) => element.scrollTo({ top: 20 * 64, behavior: "instant" }));
+      await peerButton(ada.page, "Person 25").waitFor();
+      const halfway = await scroller.evaluate((element) => element.scrollTop);
+
+      await sockets.splice(1, 1)[0].close();
+      await peerButton(ada.page, "Person 02").waitFor({ state: "detached" });
+      await ada.page.waitForFunction(() => document.activeElement?.closest("[data-peer]") !== null);
+      assert.equal(await scroller.evaluate((element) => element.scrollTop), halfway, "the list did not scroll");
+      const inView = await ada.page.evaluate(() => {
+        const row = document.activeElement!.getBoundingClientRect();
+        const view = document.activeElement!.closest("ul")!.parentElement!.getBoundingClientRect();
+        return row.top >= view.top && row.bottom <= view.bottom;
+      });
+      assert.ok(inView, "focus went to a row in view");
+      assertNoProblems(ada);
+    } finally {
+      await Promise.all(sockets.map((socket) => socket.close()));
+    }
   },
 );
 
@@ -1057,6 +1113,15 @@ uiTest(
     await bob.page.waitForFunction(atBottom);
     await jump.waitFor({ state: "detached" });
     await mark.and(ada.page.getByRole("img", { name: "Read" })).waitFor();
+
+    // Up again, and then the window grows until the log cannot scroll: what arrives is in view, so it is read.
+    await log.evaluate((element) => element.scrollTo({ top: 0, behavior: "instant" }));
+    await messageBox(ada.page).fill("Seen without scrolling");
+    await messageBox(ada.page).press("Enter");
+    await jump.waitFor();
+    await bob.page.setViewportSize({ width: 1024, height: 4000 });
+    const seen = conversation(ada.page).getByText("Seen without scrolling").locator("..").getByRole("img");
+    await seen.and(ada.page.getByRole("img", { name: "Read" })).waitFor();
     assertNoProblems(ada, bob);
   },
 );

@@ -88,6 +88,8 @@ export class ChatSession {
   #rosterFresh = false;
   /** Set while a conversation opens or closes because of Back or Forward, which moved in history already. */
   #followingHistory = false;
+  /** A `history.back()` of ours is under way: its `popstate` settles the history, whatever was opened meanwhile. */
+  #backPending = false;
 
   constructor(store: ChatStore) {
     this.#store = store;
@@ -122,12 +124,18 @@ export class ChatSession {
     // Without cookies the stored id could not be proven (its token lived in another tab, or before a reload): claiming
     // it would only be refused, at the cost of one of the network's new users. Such a tab starts afresh, by that name.
     this.#adopt(stored === null ? createIdentity() : this.#tokenInUrl ? createIdentity(stored.name) : stored);
-    this.#historyAtStart();
+    this.#syncHistory(store.selected.value, true);
     // Back at the latest messages after reading earlier ones: what came meanwhile is read now.
     effect(() => {
       if (store.readingLatest.value) untracked(() => this.#seen(store.selected.value));
     });
     addEventListener("popstate", (event) => {
+      if (this.#backPending) {
+        // Back past a closed conversation's entry; one opened since then gets its own.
+        this.#backPending = false;
+        this.#syncHistory();
+        return;
+      }
       const peerId = historyPeer(event.state);
       if (peerId === store.selected.value) return;
       this.#followingHistory = true;
@@ -233,19 +241,30 @@ export class ChatSession {
    * back past it.
    */
   #recordInHistory(peerId: string | null): void {
-    const current = historyPeer(history.state);
-    if (peerId === current) return;
-    if (peerId === null) history.back();
-    else if (current === null) history.pushState({ ...history.state, [HISTORY_PEER]: peerId }, "");
-    else history.replaceState({ ...history.state, [HISTORY_PEER]: peerId }, "");
+    if (!this.#backPending) this.#syncHistory(peerId);
   }
 
-  /** A conversation restored at load gets its entry after the list's too; a stale entry is corrected. */
-  #historyAtStart(): void {
-    const selected = this.#store.selected.value;
-    if (historyPeer(history.state) === selected) return;
-    history.replaceState({ ...history.state, [HISTORY_PEER]: null }, "");
-    if (selected !== null) history.pushState({ ...history.state, [HISTORY_PEER]: selected }, "");
+  /**
+   * Brings the history in line with the open conversation (`peerId`): an
+   * entry of its own after the list's, replaced when another one opens, and
+   * gone back past once none is open. Also at load, for a conversation
+   * restored or an entry whose conversation was not: that entry then becomes
+   * the list's, since going back from it at load could leave the page if the
+   * entry before it is not the list's.
+   */
+  #syncHistory(peerId = this.#store.selected.value, atLoad = false): void {
+    const current = historyPeer(history.state);
+    if (peerId === current) return;
+    if (peerId === null && atLoad) {
+      history.replaceState({ ...history.state, [HISTORY_PEER]: null }, "");
+    } else if (peerId === null) {
+      this.#backPending = true;
+      history.back();
+    } else if (current === null) {
+      history.pushState({ ...history.state, [HISTORY_PEER]: peerId }, "");
+    } else {
+      history.replaceState({ ...history.state, [HISTORY_PEER]: peerId }, "");
+    }
   }
 
   /** A keystroke in the open conversation's message box. */
@@ -345,6 +364,11 @@ export class ChatSession {
     // Messages that were on their way when the tab was reloaded go again (the server drops repeats).
     this.#outbox.disconnected();
     if (!changed) return;
+    // Another person now: the old one's open conversation, notice and typing are not theirs.
+    clearTimeout(this.#elsewhereTimer);
+    this.#store.elsewhere.value = null;
+    this.#typing.reset();
+    if (!this.#backPending) this.#syncHistory();
     // A socket still open under the old id must follow.
     for (const socket of [this.#presence, this.#chat]) {
       if (socket.status === "open" || socket.status === "connecting") socket.restart();

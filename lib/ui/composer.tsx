@@ -57,6 +57,8 @@ export function Composer({ store, peerId, messageMax, inputRef }: ComposerProps)
     box.current?.focus();
   }
 
+  // Only ever rendered in the browser, once a conversation is open.
+  const touch = matchMedia(TOUCH).matches;
   let hint: string | null = null;
   if (over) hint = `${(length - messageMax).toLocaleString()} characters over the ${messageMax.toLocaleString()} limit`;
   else if (messageMax - length <= COUNTER_FROM) hint = `${(messageMax - length).toLocaleString()} characters left`;
@@ -98,7 +100,7 @@ export function Composer({ store, peerId, messageMax, inputRef }: ComposerProps)
           onKeyDown={(event) => {
             if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
             // A touch keyboard has no Shift + Enter: there Return makes a new line, and the button sends.
-            if (matchMedia(TOUCH).matches) return;
+            if (touch) return;
             event.preventDefault();
             send();
           }}
@@ -108,7 +110,7 @@ export function Composer({ store, peerId, messageMax, inputRef }: ComposerProps)
           type="submit"
           disabled={!canSend}
           aria-label="Send"
-          title="Send (Enter)"
+          title={touch ? "Send" : "Send (Enter)"}
           class="grid size-9 shrink-0 place-items-center rounded-xl bg-indigo-600 text-white transition-colors hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 disabled:bg-slate-300 disabled:text-slate-500 dark:disabled:bg-slate-700 dark:disabled:text-slate-400"
         >
           <SendIcon class="size-[18px]" />
@@ -120,12 +122,12 @@ export function Composer({ store, peerId, messageMax, inputRef }: ComposerProps)
           over ? "font-medium text-rose-700 dark:text-rose-300" : "text-slate-500 dark:text-slate-400"
         }`}
       >
-        {hint ?? (
+        {hint ?? (touch ? "Return makes a new line; the button sends." : (
           <>
             <kbd class="font-sans font-semibold">Enter</kbd> to send ·{" "}
             <kbd class="font-sans font-semibold">Shift + Enter</kbd> for a new line
           </>
-        )}
+        ))}
       </p>
       <p class="sr-only" aria-live="polite">{over ? "Your message is too long to send." : ""}</p>
     </form>

@@ -38,7 +38,13 @@ export function ConversationHeader({ store, peerId, headingRef }: ConversationHe
       </button>
       <Avatar userId={peerId} name={name} online={online} />
       <div class="min-w-0">
-        <h2 ref={headingRef} id="conversation-title" tabIndex={-1} class="truncate font-semibold focus:outline-none">
+        <h2
+          ref={headingRef}
+          id="conversation-title"
+          tabIndex={-1}
+          dir="auto"
+          class="truncate text-left font-semibold focus:outline-none"
+        >
           {name}
         </h2>
         <p class={`text-xs ${typing ? "text-indigo-600 dark:text-indigo-300" : "text-slate-500 dark:text-slate-400"}`}>

@@ -19,8 +19,12 @@ export function ElsewhereNotice({ store }: { store: ChatStore }) {
     <div role="status">
       {elsewhere !== null && (
         <div class="flex items-center gap-3 border-b border-indigo-100 bg-indigo-50 px-4 py-2 text-sm text-indigo-950 sm:px-6 dark:border-indigo-500/20 dark:bg-indigo-500/15 dark:text-indigo-100">
-          <p class="min-w-0 flex-1 truncate">
-            New message from <bdi class="font-semibold">{elsewhere.name}</bdi>: <bdi>{elsewhere.text}</bdi>
+          {/* Each part truncates in its own direction, so that a right-to-left one is cut at its end. */}
+          <p class="flex min-w-0 flex-1">
+            <span class="shrink-0">New message from&nbsp;</span>
+            <bdi class="max-w-1/2 truncate text-left font-semibold">{elsewhere.name}</bdi>
+            <span class="shrink-0">:&nbsp;</span>
+            <bdi class="min-w-0 truncate text-left">{elsewhere.text}</bdi>
           </p>
           <button
             type="button"

@@ -56,7 +56,7 @@ export function MeCard({ store, nameMax }: MeCardProps) {
         : <Avatar userId={me.user_id} name={me.name} />}
       <div class="min-w-0 flex-1">
         <p class="text-xs text-slate-600 dark:text-slate-400">You're chatting as</p>
-        <p class="truncate font-semibold" data-testid="my-name">{me?.name ?? "…"}</p>
+        <p dir="auto" class="truncate text-left font-semibold" data-testid="my-name">{me?.name ?? "…"}</p>
       </div>
       <button
         ref={editButton}

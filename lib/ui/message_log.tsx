@@ -38,10 +38,23 @@ export function MessageLog({ store, peerId }: { store: ChatStore; peerId: string
     scrollToBottom(false);
   }, [peerId]);
 
-  // New messages: follow them if the reader was at the bottom or sent one; otherwise say so.
+  // A log that grew (a larger window, a shorter message box) may show its end without a scroll: that is the bottom.
+  useLayoutEffect(() => {
+    const element = log.current!;
+    const observer = new ResizeObserver(() => {
+      if (!atBottom.current && nearBottom(element)) reachedBottom();
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  // New messages: follow them if the reader was at the bottom or sent one, or if they are in view anyway (a log too
+  // short to scroll); otherwise say so.
   useLayoutEffect(() => {
     if (lastMessage === undefined) return;
-    if (atBottom.current || lastMessage.from === me) scrollToBottom(true);
+    const element = log.current;
+    const unscrollable = element !== null && element.scrollHeight <= element.clientHeight;
+    if (atBottom.current || lastMessage.from === me || unscrollable) scrollToBottom(true);
     else setNewBelow(true);
   }, [lastMessage?.id]);
 
@@ -50,6 +63,10 @@ export function MessageLog({ store, peerId }: { store: ChatStore; peerId: string
     if (element === null) return;
     const reduced = matchMedia("(prefers-reduced-motion: reduce)").matches;
     element.scrollTo({ top: element.scrollHeight, behavior: smooth && !reduced ? "smooth" : "instant" });
+    reachedBottom();
+  }
+
+  function reachedBottom() {
     atBottom.current = true;
     store.readingLatest.value = true;
     setNewBelow(false);
@@ -57,7 +74,7 @@ export function MessageLog({ store, peerId }: { store: ChatStore; peerId: string
 
   function onScroll() {
     const element = log.current!;
-    if (element.scrollHeight - element.scrollTop - element.clientHeight < AT_BOTTOM_PX) atBottom.current = true;
+    if (nearBottom(element)) atBottom.current = true;
     // Only moving up leaves the bottom: a smooth scroll following a burst of messages passes through
     // points far from the end on its way down.
     else if (element.scrollTop < lastTop.current) atBottom.current = false;
@@ -102,9 +119,9 @@ export function MessageLog({ store, peerId }: { store: ChatStore; peerId: string
                   {row.from !== me && <Avatar userId={row.from} name={peerName} size="sm" />}
                   <div class={`flex min-w-0 flex-col gap-1 ${row.from === me ? "items-end" : "items-start"}`}>
                     <p aria-hidden="true" class="flex max-w-full px-1 text-xs text-slate-500 dark:text-slate-400">
-                      <span class="truncate font-medium text-slate-700 dark:text-slate-300">
+                      <bdi class="truncate text-left font-medium text-slate-700 dark:text-slate-300">
                         {row.from === me ? "You" : peerName}
-                      </span>
+                      </bdi>
                       <span class="shrink-0">&nbsp;·&nbsp;{clockTime(row.messages[0].at)}</span>
                     </p>
                     {row.messages.map((message, index) => (
@@ -137,4 +154,9 @@ export function MessageLog({ store, peerId }: { store: ChatStore; peerId: string
       )}
     </div>
   );
+}
+
+/** Whether the log shows its end, or nearly. */
+function nearBottom(element: HTMLElement): boolean {
+  return element.scrollHeight - element.scrollTop - element.clientHeight < AT_BOTTOM_PX;
 }

@@ -64,9 +64,12 @@ export function PeerList({ store }: { store: ChatStore }) {
       row.focus({ preventScroll: true });
       return;
     }
-    // Its person left the list: focus goes to the row that took its place (at the end, the one above).
+    // Its person left the list: focus goes to the row that took its place (at the end, the one above) or, if the
+    // reader had scrolled away from it, to the first row in view, where Tab would go: the list does not scroll.
     const index = Math.min(before.findIndex((peer) => peer.user_id === focusedBefore), peers.length - 1);
-    if (index !== -1) moveTo(index);
+    if (index === -1) return;
+    if (index >= first && index < last) moveTo(index);
+    else list.current?.querySelector<HTMLButtonElement>('[data-peer][tabindex="0"]')?.focus({ preventScroll: true });
   });
 
   // Focus follows a move (the arrow keys, End, back from a conversation) once the row is rendered.

@@ -48,12 +48,16 @@ export function PeerRow({ store, peer, tabbable }: PeerRowProps) {
       <Avatar userId={peer.user_id} name={peer.name} online={peer.online} />
       <span class="min-w-0 flex-1">
         <span class="flex items-baseline gap-2">
+          {
+            /* What truncates takes its direction from its own text, so that a right-to-left one is cut at its end;
+              short, it still starts on the left, as the list does. */
+          }
           <span
-            class={`truncate ${unread > 0 ? "font-semibold" : "font-medium"} ${
+            class={`flex min-w-0 ${unread > 0 ? "font-semibold" : "font-medium"} ${
               peer.online ? "" : "text-slate-600 dark:text-slate-400"
             }`}
           >
-            <bdi>{peer.name}</bdi>
+            <bdi class="truncate text-left">{peer.name}</bdi>
             {!peer.online && <span class="sr-only">, offline</span>}
           </span>
           {last !== undefined && (
@@ -66,12 +70,12 @@ export function PeerRow({ store, peer, tabbable }: PeerRowProps) {
           ? <span class="block truncate text-sm text-indigo-600 dark:text-indigo-300">typing…</span>
           : last !== undefined && (
             <span
-              class={`block truncate text-sm ${
+              class={`flex text-sm ${
                 unread > 0 ? "text-slate-800 dark:text-slate-100" : "text-slate-600 dark:text-slate-400"
               }`}
             >
-              {last.from === me ? "You: " : ""}
-              <bdi>{last.text}</bdi>
+              {last.from === me && <span class="shrink-0">You:&nbsp;</span>}
+              <bdi class="min-w-0 truncate text-left">{last.text}</bdi>
             </span>
           )}
       </span>

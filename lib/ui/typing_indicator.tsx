@@ -24,7 +24,7 @@ export function TypingIndicator({ store, peerId }: { store: ChatStore; peerId: s
             <span class="size-1.5 rounded-full bg-slate-400 [animation-delay:300ms] motion-safe:animate-bounce" />
           </span>
           {/* A long name gives way: the line stays one line, and says what it is about. */}
-          <span class="min-w-0 truncate">{store.selectedName.value}</span>{" "}
+          <bdi class="min-w-0 truncate text-left">{store.selectedName.value}</bdi>{" "}
           <span class="-ml-1 shrink-0">is typing…</span>
         </p>
       )}
