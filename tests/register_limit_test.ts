@@ -18,7 +18,7 @@ dbTest(
     assert.equal(refused.headers.get("retry-after"), "1", "one more every second at 60 a minute");
     const body = await refused.json();
     assert.equal(body.error, "RATE_LIMITED");
-    assert.match(body.detail, /^Too many new users from this address; try again in 1 s$/);
+    assert.match(body.detail, /^Too many new users from your network; try again in 1 s$/);
     // The API reference says so too.
     const reference = await (await fetch(server.http("/openapi.json"))).json();
     const documented = reference.paths["/presence/register"].post.responses["429"].$ref.split("/").at(-1);

@@ -59,7 +59,7 @@ export class ChatSession {
   #stopReason: StopReason | null = null;
   #everOnline = false;
   #registration: Promise<void> | null = null;
-  /** The server's last answer asked to wait this long (ms) before registering again; `null` once it let us in. */
+  /** How long (ms) the last registration's answer, a 429, asked to wait; `null` after any other answer. */
   #heldForMs: number | null = null;
   /**
    * The id the server last refused to this tab: still stored until the new
@@ -364,9 +364,14 @@ export class ChatSession {
     // Messages that were on their way when the tab was reloaded go again (the server drops repeats).
     this.#outbox.disconnected();
     if (!changed) return;
-    // Another person now: the old one's open conversation, notice and typing are not theirs.
+    // Another person now: the old one's open conversation, notices and typing, either way, are not theirs.
     clearTimeout(this.#elsewhereTimer);
-    this.#store.elsewhere.value = null;
+    clearTimeout(this.#noticeTimer);
+    batch(() => {
+      this.#store.elsewhere.value = null;
+      this.#store.notice.value = null;
+      this.#store.typingPeers.value = new Set();
+    });
     this.#typing.reset();
     if (!this.#backPending) this.#syncHistory();
     // A socket still open under the old id must follow.

@@ -77,9 +77,10 @@ export const HTTP_ERRORS = [
   {
     status: 429,
     code: "RATE_LIMITED",
-    meaning: "Too many registrations without a token from one client address; `Retry-After` says in how many " +
+    meaning:
+      "Too many registrations without a token from one client address (or IPv6 /48); `Retry-After` says in how many " +
       "seconds to try again.",
-    detail: "Too many new users from this address; try again in 3 s",
+    detail: "Too many new users from your network; try again in 3 s",
     headers: { "Retry-After": "Seconds until the address may register a new user again." },
   },
   {

@@ -1,7 +1,8 @@
 /**
- * The message box: Enter sends, Shift+Enter starts a new line, empty or
- * over-long messages cannot be sent, the box grows with its text, and each
- * conversation keeps its unsent draft.
+ * The message box: Enter sends and Shift+Enter starts a new line (on a
+ * touch screen, whose keyboard has no Shift+Enter, Return starts a new line
+ * and the button sends), empty or over-long messages cannot be sent, the box
+ * grows with its text, and each conversation keeps its unsent draft.
  *
  * @example
  * ```tsx

@@ -17,7 +17,7 @@ export const handler = define.handlers({
       const seconds = Math.ceil(waitMs / 1000);
       throw new HttpError(
         429,
-        `Too many new users from this address; try again in ${seconds} s`,
+        `Too many new users from your network; try again in ${seconds} s`,
         "RATE_LIMITED",
         { "retry-after": String(seconds) },
       );
