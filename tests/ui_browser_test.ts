@@ -243,7 +243,14 @@ uiTest(
     assert.equal(await messageBox(ada.page).inputValue(), "First line\n");
     const described = (element: Element) =>
       document.getElementById(element.getAttribute("aria-describedby")!)?.textContent;
-    assert.equal(await messageBox(ada.page).evaluate(described), "Return makes a new line; the button sends.");
+    assert.equal(
+      await messageBox(ada.page).evaluate(described),
+      "Return makes a new line; the button, or Ctrl + Enter, sends.",
+    );
+    // A tablet's own keyboard sends with Ctrl + Enter.
+    await messageBox(ada.page).fill("From the keyboard");
+    await messageBox(ada.page).press("Control+Enter");
+    await conversation(ada.page).getByText("From the keyboard").waitFor();
     await messageBox(ada.page).fill(`First line\n${long}`);
     await sendButton(ada.page).tap();
     await peerButton(bob.page, ADA.name).click();

@@ -1,7 +1,7 @@
 /**
  * The message box: Enter sends and Shift+Enter starts a new line (on a
  * touch screen, whose keyboard has no Shift+Enter, Return starts a new line
- * and the button sends), empty or over-long messages cannot be sent, the box
+ * and the button or Ctrl (⌘) + Enter sends), empty or over-long messages cannot be sent, the box
  * grows with its text, and each conversation keeps its unsent draft.
  *
  * @example
@@ -100,8 +100,9 @@ export function Composer({ store, peerId, messageMax, inputRef }: ComposerProps)
           }}
           onKeyDown={(event) => {
             if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
-            // A touch keyboard has no Shift + Enter: there Return makes a new line, and the button sends.
-            if (touch) return;
+            // A touch keyboard has no Shift + Enter: there Return makes a new line, and the button sends, or
+            // Ctrl (⌘) + Enter from a keyboard attached to the tablet.
+            if (touch && !event.ctrlKey && !event.metaKey) return;
             event.preventDefault();
             send();
           }}
@@ -123,7 +124,7 @@ export function Composer({ store, peerId, messageMax, inputRef }: ComposerProps)
           over ? "font-medium text-rose-700 dark:text-rose-300" : "text-slate-500 dark:text-slate-400"
         }`}
       >
-        {hint ?? (touch ? "Return makes a new line; the button sends." : (
+        {hint ?? (touch ? "Return makes a new line; the button, or Ctrl + Enter, sends." : (
           <>
             <kbd class="font-sans font-semibold">Enter</kbd> to send ·{" "}
             <kbd class="font-sans font-semibold">Shift + Enter</kbd> for a new line
