@@ -52,8 +52,8 @@ export class ChatStore {
   /** My identity, once loaded in the browser. */
   readonly me = signal<Identity | null>(null);
   readonly connection = signal<ConnectionState>("connecting");
-  /** While `connection` is `"held"`: how many seconds the server asked this page to wait. */
-  readonly heldForSeconds = signal(0);
+  /** While `connection` is `"held"`: when the server lets this page try again (`Date.now()` time). */
+  readonly heldUntil = signal(0);
   /** Everyone online, me included. */
   readonly roster = signal<Roster>(new Map());
   /** Whether the roster has been received since the page loaded. */

@@ -1038,6 +1038,23 @@ uiTest(
 );
 
 uiTest(
+  "ui - a page held back for longer counts down the wait the server named",
+  async (server, browser) => {
+    // One new user per 10 s from this address: Ada takes it, and Bob waits most of ten seconds.
+    await openChat(browser, server, { identity: ADA });
+    const bob = await openChat(browser, server, { identity: BOB, waitOnline: false });
+    const banner = bob.page.getByText("Lots of people just joined from your network").filter({ visible: true });
+    const first = Number((await banner.innerText()).match(/in about (\d+) seconds/)?.[1]);
+    assert.ok(first > 5 && first <= 10, `first said: ${await banner.innerText()}`);
+    await banner.filter({ hasText: `in about ${first - 1} seconds` }).waitFor();
+    await banner.filter({ hasText: "in a few seconds" }).waitFor();
+    await waitUntilOnline(bob.page);
+    assert.deepEqual(bob.problems.filter((problem) => problem.startsWith("pageerror")), []);
+  },
+  { REGISTER_RATE_PER_MIN: "6", REGISTER_BURST: "1" },
+);
+
+uiTest(
   "ui - a page whose stored id is taken gets a new one, and keeps it while the server makes it wait",
   async (server, browser) => {
     // Someone else holds Ada's stored id: her page is refused it (401), makes a new identity, and that one is

@@ -323,6 +323,7 @@ export class ChatSession {
       const outcome = await register(identity, { token: this.#tokenFor(identity.user_id) });
       const wasHeld = this.#heldForMs !== null;
       this.#heldForMs = outcome.kind === "busy" ? outcome.retryAfterMs : null;
+      if (outcome.kind === "busy") this.#store.heldUntil.value = Date.now() + outcome.retryAfterMs;
       if (this.#stopReason !== null) throw new Error("Registration no longer wanted: the session stopped");
       // Another tab's identity was taken on meanwhile: that one is to be registered, whatever became of this one.
       if (this.#identity.user_id !== identity.user_id) continue;
@@ -533,10 +534,7 @@ export class ChatSession {
     else if (this.#everOnline || presence === "waiting" || chat === "waiting") state = "reconnecting";
     else state = "connecting";
     if (state === "online") this.#everOnline = true;
-    batch(() => {
-      if (state === "held") this.#store.heldForSeconds.value = Math.ceil(this.#heldForMs! / 1000);
-      this.#store.connection.value = state;
-    });
+    this.#store.connection.value = state;
   }
 
   #stopped(reason: StopReason): void {

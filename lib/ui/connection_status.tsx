@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { useEffect, useState } from "preact/hooks";
 import type { ChatStore, ConnectionState } from "../chat_store.ts";
 
 const BADGES: Record<ConnectionState, { label: string; dot: string }> = {
@@ -47,7 +48,7 @@ export function ConnectionAnnouncer({ store }: { store: ChatStore }) {
 }
 
 /** What the banner says in each state, and its button's label (none where acting early would not help). */
-function banner(store: ChatStore): { text: string; action?: string } | null {
+function banner(store: ChatStore, now: number): { text: string; action?: string } | null {
   switch (store.connection.value) {
     case "reconnecting":
       return {
@@ -56,7 +57,7 @@ function banner(store: ChatStore): { text: string; action?: string } | null {
       };
     case "held": {
       // The server names the wait; trying sooner would only be refused again, so there is nothing to press.
-      const seconds = store.heldForSeconds.value;
+      const seconds = Math.max(1, Math.ceil((store.heldUntil.value - now) / 1000));
       const when = seconds <= 5 ? "in a few seconds" : `in about ${seconds} seconds`;
       return { text: `Lots of people just joined from your network. You'll be let in ${when}; no need to reload.` };
     }
@@ -71,7 +72,8 @@ function banner(store: ChatStore): { text: string; action?: string } | null {
 
 /** What is wrong with the connection and, where it helps, a button to act on it; nothing while connecting or online. */
 export function ConnectionBanner({ store, class: className = "" }: { store: ChatStore; class?: string }) {
-  const shown = banner(store);
+  const now = useSecondsWhile(store.connection.value === "held");
+  const shown = banner(store, now);
   if (shown === null) return null;
   const calm = store.connection.value === "reconnecting" || store.connection.value === "held";
   return (
@@ -94,4 +96,15 @@ export function ConnectionBanner({ store, class: className = "" }: { store: Chat
       )}
     </div>
   );
+}
+
+/** The time now, rendered again every second while `active`: what a countdown renders from. */
+function useSecondsWhile(active: boolean): number {
+  const [, setTicks] = useState(0);
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setTicks((ticks) => ticks + 1), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return Date.now();
 }
