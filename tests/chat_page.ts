@@ -27,6 +27,9 @@ export interface OpenOptions extends BrowserContextOptions {
   beforeLoad?: (page: Page) => unknown;
 }
 
+/** A phone's screen and touch input, as the phone layout is tested with. */
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
 /** Where the tests save screenshots (git-ignored). */
 export const SCREENSHOTS = new URL("./screenshots/", import.meta.url);
 

@@ -10,6 +10,7 @@ import {
   onlineList,
   openChat,
   peerButton,
+  PHONE,
   SCREENSHOTS,
   sendButton,
   waitUntilOnline,
@@ -21,6 +22,7 @@ import { NAME_MAX } from "../lib/protocol.ts";
 
 const ADA = { user_id: "aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa", name: "Ada Lovelace" };
 const BOB = { user_id: "bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb", name: "Bob Marley" };
+const CAROL = { user_id: "cccccccc-3333-4333-8333-cccccccccccc", name: "Carol Shaw" };
 
 /** An init script: collects in `globalThis.textsSeen` which of `texts` the page ever showed, however briefly. */
 function watchForText(texts: string[]) {
@@ -221,8 +223,7 @@ uiTest(
 uiTest(
   "ui - on a phone the list and the conversation are separate views, without horizontal scroll",
   async (server, browser) => {
-    const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-    const ada = await openChat(browser, server, { identity: ADA, ...phone });
+    const ada = await openChat(browser, server, { identity: ADA, ...PHONE });
     const bob = await openChat(browser, server, { identity: BOB, viewport: { width: 1280, height: 800 } });
     const noHorizontalScroll = () => document.documentElement.scrollWidth <= document.documentElement.clientWidth;
 
@@ -409,12 +410,7 @@ uiTest(
   async (server, browser) => {
     const wide = { ...ADA, name: "W".repeat(NAME_MAX) };
     const ada = await openChat(browser, server, { identity: wide });
-    const bob = await openChat(browser, server, {
-      identity: BOB,
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
+    const bob = await openChat(browser, server, { identity: BOB, ...PHONE });
     await peerButton(ada.page, BOB.name).click();
     await messageBox(ada.page).fill("Hello from a long name");
     await messageBox(ada.page).press("Enter");
@@ -436,8 +432,7 @@ uiTest(
 );
 
 uiTest("ui - on a phone, Back closes the conversation instead of leaving Quick Chat", async (server, browser) => {
-  const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-  const ada = await openChat(browser, server, { identity: ADA, ...phone });
+  const ada = await openChat(browser, server, { identity: ADA, ...PHONE });
   const bob = await openChat(browser, server, { identity: BOB });
   const address = ada.page.url();
   await peerButton(ada.page, BOB.name).tap();
@@ -481,11 +476,9 @@ uiTest("ui - on a phone, Back closes the conversation instead of leaving Quick C
 });
 
 uiTest("ui - in a conversation on a phone, a message from someone else is pointed out", async (server, browser) => {
-  const carol = { user_id: "cccccccc-3333-4333-8333-cccccccccccc", name: "Carol Shaw" };
-  const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-  const ada = await openChat(browser, server, { identity: ADA, ...phone });
+  const ada = await openChat(browser, server, { identity: ADA, ...PHONE });
   const bob = await openChat(browser, server, { identity: BOB });
-  const carolsPage = await openChat(browser, server, { identity: carol });
+  const carolsPage = await openChat(browser, server, { identity: CAROL });
   await peerButton(ada.page, BOB.name).tap();
   await conversation(ada.page).waitFor();
 
@@ -505,7 +498,7 @@ uiTest("ui - in a conversation on a phone, a message from someone else is pointe
   assert.equal(await ada.page.getByRole("status").filter({ hasText: "New message from Bob" }).count(), 0);
 
   await ada.page.getByRole("button", { name: "Open the conversation with Carol Shaw" }).tap();
-  await ada.page.getByRole("heading", { name: carol.name }).waitFor();
+  await ada.page.getByRole("heading", { name: CAROL.name }).waitFor();
   await conversation(ada.page).getByText("Are you free at three?").waitFor();
   await notice.waitFor({ state: "detached" });
   assertNoProblems(ada, bob, carolsPage);
@@ -514,18 +507,17 @@ uiTest("ui - in a conversation on a phone, a message from someone else is pointe
 uiTest(
   "ui - when the person whose row has focus leaves, focus moves to the row in their place",
   async (server, browser) => {
-    const carol = { user_id: "cccccccc-3333-4333-8333-cccccccccccc", name: "Carol Shaw" };
     const ada = await openChat(browser, server, { identity: ADA });
     const bob = await openChat(browser, server, { identity: BOB });
-    await openChat(browser, server, { identity: carol });
-    await peerButton(ada.page, carol.name).waitFor();
+    await openChat(browser, server, { identity: CAROL });
+    await peerButton(ada.page, CAROL.name).waitFor();
     await peerButton(ada.page, BOB.name).focus();
 
     await bob.context.close();
     await peerButton(ada.page, BOB.name).waitFor({ state: "detached" });
     await ada.page.waitForFunction(
       (name) => document.activeElement?.closest("[data-peer]")?.textContent?.includes(name),
-      carol.name,
+      CAROL.name,
     );
     assertNoProblems(ada);
   },
@@ -867,10 +859,9 @@ uiTest(
     const proxy = new TcpProxy(TcpProxy.freePort(), { hostname: "127.0.0.1", port: Number(server.server.url.port) });
     proxy.open();
     try {
-      const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
       const bob = await openChat(browser, server, {
         identity: BOB,
-        ...phone,
+        ...PHONE,
         address: `http://127.0.0.1:${proxy.port}/`,
       });
       await peerButton(ada.page, BOB.name).click();

@@ -59,8 +59,8 @@ export class ChatSession {
   #stopReason: StopReason | null = null;
   #everOnline = false;
   #registration: Promise<void> | null = null;
-  /** How long (ms) the last registration's answer, a 429, asked to wait; `null` after any other answer. */
-  #heldForMs: number | null = null;
+  /** Whether the last registration's answer was a 429: the server asked to wait (until the store's `heldUntil`). */
+  #held = false;
   /**
    * The id the server last refused to this tab: still stored until the new
    * identity is registered, but never to be taken on again.
@@ -180,7 +180,7 @@ export class ChatSession {
     this.#store.elsewhere.value = null;
     this.#typing.stop();
     this.#seen(peerId);
-    if (!this.#followingHistory) this.#recordInHistory(peerId);
+    if (!this.#followingHistory) this.#syncHistory(peerId);
   }
 
   /** Sends a message to the open conversation's peer. */
@@ -235,24 +235,17 @@ export class ChatSession {
   }
 
   /**
-   * Gives an open conversation a history entry after the list's, so that Back
-   * (a phone's gesture, the browser's button) closes it instead of leaving
-   * the page. Switching conversations replaces the entry; closing one goes
-   * back past it.
-   */
-  #recordInHistory(peerId: string | null): void {
-    if (!this.#backPending) this.#syncHistory(peerId);
-  }
-
-  /**
-   * Brings the history in line with the open conversation (`peerId`): an
-   * entry of its own after the list's, replaced when another one opens, and
-   * gone back past once none is open. Also at load, for a conversation
-   * restored or an entry whose conversation was not: that entry then becomes
-   * the list's, since going back from it at load could leave the page if the
-   * entry before it is not the list's.
+   * Brings the history in line with the open conversation (`peerId`), so
+   * that Back (a phone's gesture, the browser's button) closes it instead of
+   * leaving the page: an entry of its own after the list's, replaced when
+   * another one opens, and gone back past once none is open. While a back of
+   * ours is under way, its `popstate` does this instead. Also at load, for a
+   * conversation restored or an entry whose conversation was not: that entry
+   * then becomes the list's, since going back from it at load could leave the
+   * page if the entry before it is not the list's.
    */
   #syncHistory(peerId = this.#store.selected.value, atLoad = false): void {
+    if (this.#backPending) return;
     const current = historyPeer(history.state);
     if (peerId === current) return;
     if (peerId === null && atLoad) {
@@ -280,7 +273,7 @@ export class ChatSession {
 
   /** Comes back after a logout or too many tabs; otherwise retries at once. */
   reconnect(): void {
-    this.#heldForMs = null;
+    this.#held = false;
     if (this.#stopReason === null) {
       this.#retryNow();
       return;
@@ -321,8 +314,8 @@ export class ChatSession {
       if (follow && !this.#tokenInUrl) this.#adopt(stored);
       const identity = this.#identity;
       const outcome = await register(identity, { token: this.#tokenFor(identity.user_id) });
-      const wasHeld = this.#heldForMs !== null;
-      this.#heldForMs = outcome.kind === "busy" ? outcome.retryAfterMs : null;
+      const wasHeld = this.#held;
+      this.#held = outcome.kind === "busy";
       if (outcome.kind === "busy") this.#store.heldUntil.value = Date.now() + outcome.retryAfterMs;
       if (this.#stopReason !== null) throw new Error("Registration no longer wanted: the session stopped");
       // Another tab's identity was taken on meanwhile: that one is to be registered, whatever became of this one.
@@ -374,7 +367,7 @@ export class ChatSession {
       this.#store.typingPeers.value = new Set();
     });
     this.#typing.reset();
-    if (!this.#backPending) this.#syncHistory();
+    this.#syncHistory();
     // A socket still open under the old id must follow.
     for (const socket of [this.#presence, this.#chat]) {
       if (socket.status === "open" || socket.status === "connecting") socket.restart();
@@ -530,7 +523,7 @@ export class ChatSession {
     let state: ConnectionState;
     if (this.#stopReason !== null) state = this.#stopReason;
     else if (presence === "open" && chat === "open") state = "online";
-    else if (this.#heldForMs !== null) state = "held";
+    else if (this.#held) state = "held";
     else if (this.#everOnline || presence === "waiting" || chat === "waiting") state = "reconnecting";
     else state = "connecting";
     if (state === "online") this.#everOnline = true;
@@ -547,7 +540,7 @@ export class ChatSession {
 
   /** Tries again at once, unless the server asked to wait: trying sooner would only be refused again. */
   #retryNow(): void {
-    if (this.#heldForMs !== null) return;
+    if (this.#held) return;
     this.#presence.retryNow();
     this.#chat.retryNow();
   }
