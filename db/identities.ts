@@ -31,3 +31,9 @@ export async function sharedSecret(db: Queryable, name: string, candidate: strin
   const rows = await db.query<{ value: string }>("SELECT value FROM app_secrets WHERE name = $1", [name]);
   return rows[0].value;
 }
+
+/** The binding of a user id, or `null` when the id is not bound. */
+export async function identityBinding(db: Queryable, userId: string): Promise<string | null> {
+  const rows = await db.query<{ binding: string }>("SELECT binding FROM identities WHERE user_id = $1", [userId]);
+  return rows[0]?.binding ?? null;
+}

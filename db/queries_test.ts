@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DATABASE_KINDS, freshDatabase } from "../tests/harness.ts";
-import { identityName, sharedSecret } from "./identities.ts";
+import { identityBinding, identityName, sharedSecret } from "./identities.ts";
 import {
   connectAll,
   disconnectAll,
@@ -31,19 +31,57 @@ const id = () => crypto.randomUUID();
 dbOnlyTest("db - migrations are applied once and again are a no-op", async (db) => {
   assert.deepEqual(await migrate(db), []);
   const tables = await db.query<{ name: string }>("SELECT name FROM schema_migrations ORDER BY name");
-  assert.deepEqual(tables.map((t) => t.name), ["000_presence.sql", "001_identities.sql", "002_instances.sql"]);
+  assert.deepEqual(tables.map((t) => t.name), [
+    "000_presence.sql",
+    "001_identities.sql",
+    "002_instances.sql",
+    "003_bindings.sql",
+  ]);
 });
 
 dbOnlyTest("db - a free id is bound by its first registration; later ones need the proof", async (db) => {
   const user = id();
-  assert.deepEqual(await registerOnline(db, user, "Ada", false), { joined: true });
-  assert.equal(await registerOnline(db, user, "Mallory", false), null, "taken without proof");
-  assert.deepEqual(await registerOnline(db, user, "Ada L.", true), { joined: false }, "a rename");
+  const first = await registerOnline(db, user, "Ada", null);
+  assert.equal(first?.joined, true);
+  const binding = first!.binding;
+  assert.match(binding, /^[0-9a-f]{32}$/, "a new binding of its own");
+  assert.equal(await registerOnline(db, user, "Mallory", null), null, "taken without proof");
+  assert.equal(await registerOnline(db, user, "Mallory", "another binding"), null, "taken, proof of another binding");
+  assert.deepEqual(await registerOnline(db, user, "Ada L.", binding), { joined: false, binding }, "a rename");
   assert.equal(await identityName(db, user), "Ada L.");
+  assert.equal(await identityBinding(db, user), binding);
   assert.deepEqual((await listOnline(db)).map((u) => u.name), ["Ada L."]);
   assert.equal(await identityName(db, id()), null);
+  assert.equal(await identityBinding(db, id()), null);
   assert.equal(await sharedSecret(db, "session", "first"), "first");
   assert.equal(await sharedSecret(db, "session", "second"), "first");
+});
+
+dbOnlyTest("db - an id forgotten and registered again gets a new binding", async (db) => {
+  const user = id();
+  const first = (await registerOnline(db, user, "Ada", null))!.binding;
+  await db.query("DELETE FROM users_online WHERE user_id = $1", [user]);
+  await db.query("DELETE FROM identities WHERE user_id = $1", [user]);
+  const again = await registerOnline(db, user, "Eve", null);
+  assert.equal(again?.joined, true);
+  assert.notEqual(again!.binding, first);
+  assert.equal(await registerOnline(db, user, "Ada", first), null, "the earlier binding's proof is no proof");
+});
+
+dbOnlyTest("db - ids bound before bindings existed keep the empty binding", async (db) => {
+  const user = id();
+  // The schema as it was before bindings, with an id bound then.
+  await db.query("ALTER TABLE identities DROP COLUMN binding");
+  await db.query("DELETE FROM schema_migrations WHERE name = '003_bindings.sql'");
+  try {
+    await db.query("INSERT INTO identities (user_id, display_name) VALUES ($1, 'Ada')", [user]);
+  } finally {
+    assert.deepEqual(await migrate(db), ["003_bindings.sql"]);
+  }
+  assert.equal(await identityBinding(db, user), "");
+  assert.deepEqual(await registerOnline(db, user, "Ada", ""), { joined: true, binding: "" });
+  const later = await registerOnline(db, id(), "Bob", null);
+  assert.notEqual(later!.binding, "", "new ids get a binding of their own");
 });
 
 dbOnlyTest("db - a registration announces itself on commit, and a refused one does not", async (db) => {
@@ -57,9 +95,9 @@ dbOnlyTest("db - a registration announces itself on commit, and a refused one do
   });
   try {
     const [ada, bob] = [id(), id()];
-    assert.deepEqual(await registerOnline(db, ada, "Ada", false, { channel, payload: "Ada joined" }), { joined: true });
-    assert.equal(await registerOnline(db, ada, "Mallory", false, { channel, payload: "Mallory joined" }), null);
-    assert.deepEqual(await registerOnline(db, bob, "Bob", false, { channel, payload: "Bob joined" }), { joined: true });
+    assert.equal((await registerOnline(db, ada, "Ada", null, { channel, payload: "Ada joined" }))?.joined, true);
+    assert.equal(await registerOnline(db, ada, "Mallory", null, { channel, payload: "Mallory joined" }), null);
+    assert.equal((await registerOnline(db, bob, "Bob", null, { channel, payload: "Bob joined" }))?.joined, true);
     await secondHeard;
     // Notifications arrive in commit order, so one from the refusal would sit between these.
     assert.deepEqual(heard, ["Ada joined", "Bob joined"]);

@@ -8,9 +8,10 @@ export interface OnlineUser {
 
 /**
  * Registers a user in one statement: binds the id to them and puts them
- * online (or renames them). With `proven` (they showed the id's token) the id
- * may be bound already; without, only a free id is taken. Returns whether they
- * were offline before, or `null` when the id belongs to someone else.
+ * online (or renames them). With `proven`, the binding whose token they
+ * showed, the id may be bound already under that binding; without, only a
+ * free id is taken, under a new binding. Returns whether they were offline
+ * before and the id's binding, or `null` when the id belongs to someone else.
  * `announce` is sent on commit when the registration went through (a join
  * or a rename); in the same statement it costs no round trip of its own.
  */
@@ -18,27 +19,29 @@ export async function registerOnline(
   db: Queryable,
   userId: string,
   name: string,
-  proven: boolean,
+  proven: string | null,
   announce?: Notification,
-): Promise<{ joined: boolean } | null> {
-  const identity = proven
+): Promise<{ joined: boolean; binding: string } | null> {
+  const params: unknown[] = [userId, name];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const identity = proven === null
     ? `INSERT INTO identities (user_id, display_name) VALUES ($1, $2)
-       ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen = NOW()
-       RETURNING user_id`
+       ON CONFLICT (user_id) DO NOTHING RETURNING user_id, binding`
     : `INSERT INTO identities (user_id, display_name) VALUES ($1, $2)
-       ON CONFLICT (user_id) DO NOTHING RETURNING user_id`;
+       ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen = NOW()
+       WHERE identities.binding = ${param(proven)} RETURNING user_id, binding`;
   // Selected for each row put online, so a refused registration announces nothing.
-  const notify = announce ? ", pg_notify($3, $4)" : "";
-  const rows = await db.query<{ joined: boolean }>(
+  const notify = announce ? `, pg_notify(${param(announce.channel)}, ${param(announce.payload)})` : "";
+  const rows = await db.query<{ joined: boolean; binding: string }>(
     `WITH identity AS (${identity}), online AS (
        INSERT INTO users_online (user_id, display_name, last_seen) SELECT user_id, $2, NOW() FROM identity
        ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen = NOW()
        RETURNING (xmax = 0) AS joined
      )
-     SELECT joined${notify} FROM online`,
-    announce ? [userId, name, announce.channel, announce.payload] : [userId, name],
+     SELECT joined, binding${notify} FROM online, identity`,
+    params,
   );
-  return rows.length === 1 ? { joined: rows[0].joined } : null;
+  return rows.length === 1 ? { joined: rows[0].joined, binding: rows[0].binding } : null;
 }
 
 /** Puts a user online, or renames them and refreshes `last_seen`; `true` when they were not online. */

@@ -1,63 +1,124 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { Database } from "../db/database.ts";
-import { sharedSecret } from "../db/identities.ts";
+import type { Database, Queryable } from "../db/database.ts";
+import { identityBinding, sharedSecret } from "../db/identities.ts";
 
 /** Name of the cookie that carries the identity token. */
 export const TOKEN_COOKIE = "qc_token";
 
-/** A token: HMAC-SHA-256 in unpadded base64url. */
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/**
+ * A token: the id's binding (32 hex digits), a dot and an HMAC-SHA-256 in
+ * unpadded base64url; for ids bound before bindings existed, the HMAC alone.
+ */
+const TOKEN_PATTERN = /^(?:([0-9a-f]{32})\.)?[A-Za-z0-9_-]{43}$/;
 
-/** Tokens kept after signing, the oldest dropped first. */
-const RECENT_TOKENS = 4096;
-/** The longest id whose token is kept: ids are UUIDs (every caller checks), so the kept tokens stay small. */
-const KEPT_ID_MAX_CHARS = 36;
+/** Bindings kept after a register or a lookup, the oldest dropped first. */
+const KEPT_BINDINGS = 8192;
+/**
+ * How long a kept binding is trusted without asking the database again. An
+ * id is bound anew only after it was forgotten (unseen for weeks) or its
+ * registration was lost, and another instance may have done it: an instance
+ * keeps accepting the earlier binding's token for at most this long.
+ */
+const KEEP_MS = 10 * 60_000;
+
+interface Kept {
+  binding: string;
+  token: string;
+  at: number;
+}
 
 /**
- * Signs and checks identity tokens: an HMAC-SHA-256 over the user id, so a
- * token proves its holder is the one who first registered the id. The HMAC
- * is computed on the spot, with no trip off the event loop's thread, and the
- * comparison takes constant time. The last few thousand tokens are kept: a
- * user's arrival signs one (the register) and checks it twice (both sockets)
- * within moments, and `createHmac` builds a stream each time, some 60 µs on
- * a busy server.
+ * Signs and checks identity tokens. A user id is bound under a binding, a
+ * random value the database stores with the id when it is first registered;
+ * the token names the binding and signs it with the id (HMAC-SHA-256). It
+ * proves its holder is the one who registered the id under that binding,
+ * not someone who got the id after it was forgotten or lost. A forged token
+ * is refused on its signature alone; a genuine one is checked against the
+ * id's binding, kept in memory for the last few thousand users (a user's
+ * arrival binds one and checks it twice, once per socket, within moments)
+ * and read from the database otherwise. The HMAC is computed on the spot,
+ * with no trip off the event loop's thread, and compared in constant time.
  *
  * @example
  * ```ts
  * const identities = await Identities.create(db, undefined);
- * const token = identities.sign(userId);
- * identities.verify(userId, token); // true
+ * const token = identities.bound(userId, binding); // as the register's statement returned it
+ * await identities.proven(userId, token); // binding
  * ```
  */
 export class Identities {
+  #db: Queryable;
   #secret: string;
-  #recent = new Map<string, string>();
+  #kept = new Map<string, Kept>();
 
-  private constructor(secret: string) {
+  private constructor(db: Queryable, secret: string) {
+    this.#db = db;
     this.#secret = secret;
   }
 
   /** Uses `secret`, or else the secret stored in the database (made once, shared by every instance). */
   static async create(db: Database, secret: string | undefined): Promise<Identities> {
-    return new Identities(secret ?? await sharedSecret(db, "session", randomSecret()));
+    return new Identities(db, secret ?? await sharedSecret(db, "session", randomSecret()));
   }
 
-  /** The token of a user id. */
-  sign(userId: string): string {
-    const known = this.#recent.get(userId);
-    if (known !== undefined) return known;
-    const token = createHmac("sha256", this.#secret).update(`quick-chat:${userId}`).digest("base64url");
-    if (userId.length > KEPT_ID_MAX_CHARS) return token;
-    if (this.#recent.size >= RECENT_TOKENS) this.#recent.delete(this.#recent.keys().next().value!);
-    this.#recent.set(userId, token);
-    return token;
+  /** The token of a user id under `binding`; `""` is the binding of ids bound before bindings existed. */
+  sign(userId: string, binding: string): string {
+    if (binding === "") return createHmac("sha256", this.#secret).update(`quick-chat:${userId}`).digest("base64url");
+    const mac = createHmac("sha256", this.#secret).update(`quick-chat:${userId}:${binding}`).digest("base64url");
+    return `${binding}.${mac}`;
   }
 
-  /** Whether `token` is the token of `userId`. */
-  verify(userId: string, token: string | null): boolean {
-    if (token === null || !TOKEN_PATTERN.test(token)) return false;
-    return equalInConstantTime(this.sign(userId), token);
+  /** Notes that `userId` (a UUID) is bound under `binding`, as the database just said; returns its token. */
+  bound(userId: string, binding: string): string {
+    return this.#keep(userId, binding).token;
   }
+
+  /**
+   * The binding `token` proves for `userId` (a UUID), or `null` when it
+   * proves none: no token, a forged one, one of another id, or one of a
+   * binding the id no longer has (or an id not bound).
+   */
+  async proven(userId: string, token: string | null): Promise<string | null> {
+    if (token === null) return null;
+    const binding = bindingOf(token);
+    if (binding === null) return null;
+    const kept = this.#kept.get(userId);
+    if (kept?.binding === binding) {
+      if (!equalInConstantTime(kept.token, token)) return null;
+      if (Date.now() - kept.at < KEEP_MS) return binding;
+    } else if (!equalInConstantTime(this.sign(userId, binding), token)) {
+      return null;
+    }
+    // A genuine token: is its binding still the id's?
+    const stored = await identityBinding(this.#db, userId);
+    if (stored === null) {
+      this.#kept.delete(userId);
+      return null;
+    }
+    this.#keep(userId, stored);
+    return stored === binding ? binding : null;
+  }
+
+  /** Whether `token` proves `userId` (a UUID). */
+  async verify(userId: string, token: string | null): Promise<boolean> {
+    return await this.proven(userId, token) !== null;
+  }
+
+  #keep(userId: string, binding: string): Kept {
+    const known = this.#kept.get(userId);
+    const token = known?.binding === binding ? known.token : this.sign(userId, binding);
+    this.#kept.delete(userId);
+    if (this.#kept.size >= KEPT_BINDINGS) this.#kept.delete(this.#kept.keys().next().value!);
+    const kept = { binding, token, at: Date.now() };
+    this.#kept.set(userId, kept);
+    return kept;
+  }
+}
+
+/** The binding a token names (`""` for a token of before bindings), or `null` when it is no token. */
+function bindingOf(token: string): string | null {
+  const match = TOKEN_PATTERN.exec(token);
+  return match === null ? null : match[1] ?? "";
 }
 
 /** Compares two strings in time that depends on their length only. */

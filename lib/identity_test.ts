@@ -1,47 +1,112 @@
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import type { Database } from "../db/database.ts";
+import { registerOnline } from "../db/roster.ts";
+import { DATABASE_KINDS, freshDatabase } from "../tests/harness.ts";
 import { Identities, presentedToken, tokenCookie } from "./identity.ts";
 
-// With a secret given, the database is not consulted.
+// With a secret given, the database is consulted only for bindings not kept: this one throws if asked.
 const noDatabase = {} as Database;
 const secret = "a-test-secret-that-is-long-enough-1234";
 
-Deno.test("identity - a token proves its user id, and only its user id", async () => {
+Deno.test("identity - a token proves its user id under its binding, and only that", async () => {
   const identities = await Identities.create(noDatabase, secret);
   const ada = crypto.randomUUID();
   const bob = crypto.randomUUID();
-  const token = identities.sign(ada);
-  assert.match(token, /^[A-Za-z0-9_-]{43}$/);
-  assert.equal(identities.verify(ada, token), true);
-  assert.equal(identities.verify(bob, token), false);
-  assert.equal(identities.verify(ada, null), false);
-  assert.equal(identities.verify(ada, token.slice(0, -1) + (token.endsWith("A") ? "B" : "A")), false);
-  assert.equal(identities.verify(ada, "not base64!"), false);
+  const binding = "0123456789abcdef0123456789abcdef";
+  const token = identities.bound(ada, binding);
+  assert.match(token, /^0123456789abcdef0123456789abcdef\.[A-Za-z0-9_-]{43}$/);
+  assert.equal(await identities.proven(ada, token), binding);
+  assert.equal(await identities.verify(ada, token), true);
+  assert.equal(identities.bound(ada, binding), token, "the same binding, the same token");
+  assert.notEqual(identities.sign(ada, "fedcba9876543210fedcba9876543210"), token);
+  assert.notEqual(identities.sign(bob, binding), token);
 });
 
-Deno.test("identity - a fresh instance with the same secret agrees, another secret does not", async () => {
-  const ada = crypto.randomUUID();
-  const token = (await Identities.create(noDatabase, secret)).sign(ada);
-  assert.equal((await Identities.create(noDatabase, secret)).verify(ada, token), true);
-  assert.equal((await Identities.create(noDatabase, `${secret}-other`)).verify(ada, token), false);
-});
-
-Deno.test("identity - tokens stay the same and check out however many users came between", async () => {
+Deno.test("identity - a forged token is refused without asking the database", async () => {
   const identities = await Identities.create(noDatabase, secret);
-  const fresh = await Identities.create(noDatabase, secret);
-  // More users than the instance keeps tokens of, so the first ones are signed again when checked.
-  const users = Array.from({ length: 5000 }, () => crypto.randomUUID());
-  const tokens = users.map((user) => identities.sign(user));
-  for (const i of [0, 1, 2500, 4999]) {
-    assert.equal(tokens[i], fresh.sign(users[i]));
-    assert.equal(identities.verify(users[i], tokens[i]), true);
-    assert.equal(identities.verify(users[i], tokens[(i + 1) % users.length]), false);
+  const ada = crypto.randomUUID();
+  const token = identities.bound(ada, "0123456789abcdef0123456789abcdef");
+  const mac = token.slice(33);
+  const flipped = mac.slice(0, -1) + (mac.endsWith("A") ? "B" : "A");
+  for (
+    const forged of [
+      `0123456789abcdef0123456789abcdef.${flipped}`,
+      `fedcba9876543210fedcba9876543210.${mac}`,
+      mac,
+      "A".repeat(43),
+      `${token}x`,
+      "not a token!",
+      "",
+      null,
+    ]
+  ) {
+    assert.equal(await identities.proven(ada, forged), null, String(forged));
   }
-  // Longer than any id, so not kept: signed the same way all the same.
-  const long = "x".repeat(1000);
-  assert.equal(identities.sign(long), fresh.sign(long));
-  assert.equal(identities.verify(long, fresh.sign(long)), true);
+  const signedForBob = (await Identities.create(noDatabase, secret)).sign(crypto.randomUUID(), "0".repeat(32));
+  assert.equal(await identities.proven(ada, signedForBob), null);
 });
+
+Deno.test("identity - ids bound before bindings keep the tokens they were given", async () => {
+  const identities = await Identities.create(noDatabase, secret);
+  const ada = crypto.randomUUID();
+  const before = createHmac("sha256", secret).update(`quick-chat:${ada}`).digest("base64url");
+  assert.equal(identities.sign(ada, ""), before);
+  assert.equal(identities.bound(ada, ""), before);
+  assert.equal(await identities.proven(ada, before), "");
+});
+
+for (const kind of DATABASE_KINDS) {
+  const dbTest = (name: string, fn: (db: Database) => Promise<void>) =>
+    Deno.test({
+      name: `${name} (${kind})`,
+      sanitizeResources: false,
+      sanitizeOps: false,
+      fn: async () => fn(await freshDatabase(kind)),
+    });
+
+  dbTest("identity - another instance reads the binding, and the secret must match", async (db) => {
+    const ada = crypto.randomUUID();
+    const binding = (await registerOnline(db, ada, "Ada", null))!.binding;
+    const token = (await Identities.create(db, secret)).bound(ada, binding);
+    const other = await Identities.create(db, secret);
+    assert.equal(await other.proven(ada, token), binding);
+    assert.equal(await other.proven(crypto.randomUUID(), token), null, "an id not bound");
+    const madeUp = "fedcba9876543210fedcba9876543210";
+    assert.equal(await other.proven(ada, other.sign(ada, madeUp)), null, "a binding the id does not have");
+    assert.equal(await (await Identities.create(db, `${secret}-other`)).proven(ada, token), null);
+  });
+
+  dbTest("identity - once an id is bound again, the earlier token proves nothing", async (db) => {
+    const ada = crypto.randomUUID();
+    const here = await Identities.create(db, secret);
+    const elsewhere = await Identities.create(db, secret);
+    const first = (await registerOnline(db, ada, "Ada", null))!.binding;
+    const earlier = here.bound(ada, first);
+    assert.equal(await elsewhere.proven(ada, earlier), first, "kept on both instances");
+    await db.query("DELETE FROM users_online WHERE user_id = $1", [ada]);
+    await db.query("DELETE FROM identities WHERE user_id = $1", [ada]);
+    const second = (await registerOnline(db, ada, "Eve", null))!.binding;
+    const later = here.bound(ada, second);
+    assert.equal(await here.proven(ada, earlier), null);
+    assert.equal(await here.proven(ada, later), second);
+    // The instance that still keeps the earlier binding reads the new one rather than refuse its token.
+    assert.equal(await elsewhere.proven(ada, later), second);
+    assert.equal(await elsewhere.proven(ada, earlier), null);
+  });
+
+  dbTest("identity - bindings pushed out of memory are read again", async (db) => {
+    const identities = await Identities.create(db, secret);
+    const ada = crypto.randomUUID();
+    const binding = (await registerOnline(db, ada, "Ada", null))!.binding;
+    const token = identities.bound(ada, binding);
+    await db.query("DELETE FROM users_online WHERE user_id = $1", [ada]);
+    await db.query("DELETE FROM identities WHERE user_id = $1", [ada]);
+    assert.equal(await identities.proven(ada, token), binding, "kept");
+    for (let i = 0; i < 10_000; i++) identities.bound(crypto.randomUUID(), binding);
+    assert.equal(await identities.proven(ada, token), null, "no longer kept, and no longer bound");
+  });
+}
 
 Deno.test("identity - the token is read from the query first, then the cookie", () => {
   const url = new URL("http://localhost/ws/chat?me=x&token=from-query");

@@ -25,7 +25,7 @@ const LEAVES_PER_EVENT = 100;
  *
  * @example
  * ```ts
- * await presence.register(userId, "Ada", false); // online at once; without a socket, leaves after the grace period
+ * await presence.register(userId, "Ada", null); // online at once; without a socket, leaves after the grace period
  * presence.attach(connection);                   // online while the socket is open
  * ```
  */
@@ -59,19 +59,21 @@ export class Presence {
 
   /**
    * Puts a user online at once (or renames them), binding their id if it is
-   * free; `proven` says they showed its token. Without a socket they leave
-   * after the grace period. Returns `false` when the id belongs to someone else.
+   * free; `proven` is the binding whose token they showed. Without a socket
+   * they leave after the grace period. Returns the id's binding, or `null`
+   * when the id belongs to someone else.
    */
-  async register(userId: string, name: string, proven: boolean): Promise<boolean> {
+  async register(userId: string, name: string, proven: string | null): Promise<string | null> {
     const announce = this.#bus.announcement({ t: "join", u: userId, n: name }) ?? undefined;
-    if (await registerOnline(this.#db, userId, name, proven, announce) === null) return false;
+    const registered = await registerOnline(this.#db, userId, name, proven, announce);
+    if (registered === null) return null;
     // The other instances heard of it from the statement.
     this.#join(userId, name, false);
     const user = this.#local(userId);
     user.loggedOut = false;
     user.rechecked = false;
     if (user.chat.size + user.presence.size === 0) this.#writes.startGrace(userId, user);
-    return true;
+    return registered.binding;
   }
 
   /** Takes a user offline at once and closes their sockets on every instance. */

@@ -30,15 +30,15 @@ export function originAllowed(origin: string | null, url: URL, allowed: string[]
  *
  * @example
  * ```ts
- * return upgradeForUser(ctx, "me", ConnectionKind.Chat, handlers);
+ * return await upgradeForUser(ctx, "me", ConnectionKind.Chat, handlers);
  * ```
  */
-export function upgradeForUser(
+export async function upgradeForUser(
   ctx: Context<State>,
   param: string,
   kind: ConnectionKind,
   handlers: SocketHandlers,
-): Response {
+): Promise<Response> {
   const { req, url, state } = ctx;
   if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
     throw new HttpError(426, "This endpoint speaks WebSocket only", undefined, { upgrade: "websocket" });
@@ -49,7 +49,8 @@ export function upgradeForUser(
   const parsed = UserId.safeParse(url.searchParams.get(param));
   if (!parsed.success) throw new HttpError(400, `Query parameter "${param}" must be a UUID`, "INVALID_PAYLOAD");
   const userId = parsed.data;
-  const authorized = state.identities.verify(userId, presentedToken(req, url));
+  // Settled before the upgrade, so no frame arrives before the socket's handlers are in place.
+  const authorized = await state.identities.verify(userId, presentedToken(req, url));
   const { socket, response } = upgrade(req, state.config.limits.idleTimeoutSec);
   const connection = new Connection(socket, userId, kind, state.config.limits, state.metrics);
   socket.onopen = () => {

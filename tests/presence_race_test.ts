@@ -64,7 +64,7 @@ async function startPresence(kind: DatabaseKind): Promise<{ db: Database; presen
 
 /** A registered user watching the roster through a presence socket. */
 async function watcher(presence: Presence, userId: string, name: string) {
-  await presence.register(userId, name, false);
+  await presence.register(userId, name, null);
   const watch = socketOf(userId, ConnectionKind.Presence);
   presence.attach(watch.connection);
   return watch;
@@ -80,7 +80,7 @@ for (const kind of DATABASE_KINDS) {
       try {
         const [ada, bob, marker] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
         const bobWatch = await watcher(presence, bob, "Bob");
-        await presence.register(ada, "Ada", false);
+        await presence.register(ada, "Ada", null);
         const adaChat = socketOf(ada, ConnectionKind.Chat);
         const adaWatch = socketOf(ada, ConnectionKind.Presence);
         presence.attach(adaChat.connection);
@@ -96,7 +96,7 @@ for (const kind of DATABASE_KINDS) {
         await eventually(db, async (db) => !await hasConnection(ada)(db), "Ada's sockets forgotten");
 
         // Everything up to a later change has reached Bob once that change has.
-        await presence.register(marker, "Marker", false);
+        await presence.register(marker, "Marker", null);
         await bobWatch.seen(joins(marker), "Bob sees the marker join");
         const afterLeave = bobWatch.frames.slice(bobWatch.frames.findIndex(leaves(ada)));
         assert.equal(afterLeave.filter(joins(ada)).length, 0, "Ada came back after her logout");
@@ -121,7 +121,7 @@ for (const kind of DATABASE_KINDS) {
       try {
         const [ada, bob] = [crypto.randomUUID(), crypto.randomUUID()];
         const bobWatch = await watcher(presence, bob, "Bob");
-        await presence.register(ada, "Ada", false);
+        await presence.register(ada, "Ada", null);
         const adaChat = socketOf(ada, ConnectionKind.Chat);
         presence.attach(adaChat.connection);
         await eventually(db, hasConnection(ada), "Ada's socket recorded");

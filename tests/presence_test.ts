@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { forgetIdleIdentities } from "../db/identities.ts";
 import { dbTest, rosterOf, type TestServer } from "./harness.ts";
 import { TestSocket } from "./ws_client.ts";
 
@@ -21,7 +22,7 @@ dbTest("presence - register returns a token and an HttpOnly cookie, and the user
   assert.equal(body.ok, true);
   assert.equal(body.user_id, userId);
   assert.equal(body.name, "Ada");
-  assert.match(body.token, /^[A-Za-z0-9_-]{43}$/);
+  assert.match(body.token, /^[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
   const cookie = response.headers.get("set-cookie")!;
   assert.match(cookie, new RegExp(`^qc_token=${body.token}; `));
   assert.match(cookie, /HttpOnly/);
@@ -211,6 +212,34 @@ dbTest("presence - without the token nobody can register, log out or listen as s
   }
   const watcher = await server.presence(ada);
   assert.ok((watcher.all("presence")[0] as Presence).users.every((user) => user.name !== "Mallory"));
+  await watcher.close();
+});
+
+dbTest("presence - once a forgotten id is bound again, its earlier token proves nothing", async (server) => {
+  const ada = await server.register("Ada");
+  const loggedOut = await server.post("/presence/logout", { user_id: ada.userId }, { cookie: `qc_token=${ada.token}` });
+  assert.equal(loggedOut.status, 200);
+  await loggedOut.body?.cancel();
+  // Unseen for longer than identities are kept, and forgotten, so that the id is free again.
+  const { db } = server.server.state;
+  await db.query("UPDATE identities SET last_seen = NOW() - interval '31 days' WHERE user_id = $1", [ada.userId]);
+  assert.equal(await forgetIdleIdentities(db, 30), 1);
+
+  const eve = await server.register("Eve", ada.userId);
+  assert.notEqual(eve.token, ada.token);
+  const reclaim = await server.post("/presence/register", { user_id: ada.userId, name: "Ada" }, {
+    cookie: `qc_token=${ada.token}`,
+  });
+  assert.equal(reclaim.status, 401);
+  assert.equal((await reclaim.json()).error, "UNAUTHORIZED");
+  const logout = await server.post("/presence/logout", { user_id: ada.userId }, { cookie: `qc_token=${ada.token}` });
+  assert.equal(logout.status, 401);
+  await logout.body?.cancel();
+  const socket = new TestSocket(server.ws(`/ws/chat?me=${ada.userId}&token=${ada.token}`));
+  assert.equal((await socket.next((frame) => frame.type === "error")).code, "UNAUTHORIZED");
+  assert.equal((await socket.closed).code, 1008);
+  const watcher = await server.presence(eve);
+  assert.deepEqual((watcher.all("presence")[0] as Presence).users, [{ user_id: ada.userId, name: "Eve" }]);
   await watcher.close();
 });
 

@@ -124,8 +124,10 @@ export const REST_ENDPOINTS: readonly RestEndpoint[] = [
     summary: "Go online, or rename yourself",
     description: "Binds `user_id` to whoever registers it first and puts the user online under `name`. The " +
       "response carries a token, also set as the `qc_token` cookie (`HttpOnly; SameSite=Lax`, and `Secure` " +
-      "behind HTTPS). Registering the same id again, to rename or to come back, needs that token. Without a " +
-      "socket the user goes offline again after the presence grace period.",
+      "behind HTTPS). Registering the same id again, to rename or to come back, needs that token. Keep the " +
+      "token of the latest answer: an id forgotten after 30 days unseen is bound afresh by the next " +
+      "registration, under a new token. Without a socket the user goes " +
+      "offline again after the presence grace period.",
     auth: "optional",
     body: { schema: "RegisterBody", example: { user_id: EXAMPLE.ada, name: "Ada" } },
     responses: [{

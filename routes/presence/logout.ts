@@ -9,7 +9,7 @@ export const handler = define.handlers({
   async POST(ctx) {
     const { identities, presence } = ctx.state;
     const { user_id } = await readJsonBody(ctx.req, LogoutBody);
-    if (!identities.verify(user_id, presentedToken(ctx.req, ctx.url))) {
+    if (!await identities.verify(user_id, presentedToken(ctx.req, ctx.url))) {
       throw new HttpError(401, "Present this user's token to log them out", "UNAUTHORIZED");
     }
     await presence.logout(user_id);

@@ -10,9 +10,11 @@ export const handler = define.handlers({
   async POST(ctx) {
     const { identities, presence, registrations } = ctx.state;
     const { user_id, name } = await readJsonBody(ctx.req, RegisterBody);
-    const proven = identities.verify(user_id, presentedToken(ctx.req, ctx.url));
+    const proven = await identities.proven(user_id, presentedToken(ctx.req, ctx.url));
     // Coming back or renaming shows a token; new users, and claims to ids taken, are counted per client.
-    const waitMs = proven ? 0 : registrations.take(clientAddress(ctx.req, ctx.info, ctx.state.config.trustProxy));
+    const waitMs = proven !== null
+      ? 0
+      : registrations.take(clientAddress(ctx.req, ctx.info, ctx.state.config.trustProxy));
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       throw new HttpError(
@@ -22,10 +24,11 @@ export const handler = define.handlers({
         { "retry-after": String(seconds) },
       );
     }
-    if (!await presence.register(user_id, name, proven)) {
+    const binding = await presence.register(user_id, name, proven);
+    if (binding === null) {
       throw new HttpError(401, "This user id is taken; present its token to use it", "UNAUTHORIZED");
     }
-    const token = identities.sign(user_id);
+    const token = identities.bound(user_id, binding);
     const body: RegisterResponse = { ok: true, user_id, name, token };
     return Response.json(body, { headers: { "set-cookie": tokenCookie(token, isSecure(ctx.req, ctx.url)) } });
   },

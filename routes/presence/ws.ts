@@ -4,10 +4,10 @@ import { define } from "../../lib/state.ts";
 import { upgradeForUser } from "../../lib/upgrade.ts";
 
 export const handler = define.handlers({
-  GET(ctx) {
+  async GET(ctx) {
     const { presence, config } = ctx.state;
     const diff = ctx.url.searchParams.get("mode") === "diff";
-    return upgradeForUser(ctx, "user_id", ConnectionKind.Presence, {
+    return await upgradeForUser(ctx, "user_id", ConnectionKind.Presence, {
       open(connection) {
         connection.diff = diff;
         presence.attach(connection);

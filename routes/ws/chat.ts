@@ -3,9 +3,9 @@ import { define } from "../../lib/state.ts";
 import { upgradeForUser } from "../../lib/upgrade.ts";
 
 export const handler = define.handlers({
-  GET(ctx) {
+  async GET(ctx) {
     const { presence, chat } = ctx.state;
-    return upgradeForUser(ctx, "me", ConnectionKind.Chat, {
+    return await upgradeForUser(ctx, "me", ConnectionKind.Chat, {
       open: (connection) => presence.attach(connection),
       message: (connection, data) => chat.receive(connection, data),
       close: (connection) => presence.detach(connection),
