@@ -129,10 +129,16 @@ function equalInConstantTime(a: string, b: string): boolean {
   return difference === 0;
 }
 
-/** The token a request presents: the `token` query parameter, else the cookie. */
+/**
+ * The token a request presents: the `token` query parameter, else an
+ * `Authorization: Bearer` header, else the cookie. Browsers can give their
+ * sockets no header, so those take the parameter.
+ */
 export function presentedToken(req: Request, url: URL): string | null {
   const fromQuery = url.searchParams.get("token");
   if (fromQuery) return fromQuery;
+  const bearer = /^Bearer +(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
+  if (bearer) return bearer[1];
   for (const part of (req.headers.get("cookie") ?? "").split(";")) {
     const [name, ...value] = part.trim().split("=");
     if (name !== TOKEN_COOKIE) continue;

@@ -108,7 +108,7 @@ for (const kind of DATABASE_KINDS) {
   });
 }
 
-Deno.test("identity - the token is read from the query first, then the cookie", () => {
+Deno.test("identity - the token is read from the query first, then a bearer header, then the cookie", () => {
   const url = new URL("http://localhost/ws/chat?me=x&token=from-query");
   const req = new Request(url, { headers: { cookie: "a=1; qc_token=from%2Dcookie; b=2" } });
   assert.equal(presentedToken(req, url), "from-query");
@@ -118,6 +118,15 @@ Deno.test("identity - the token is read from the query first, then the cookie", 
     "from-cookie",
   );
   assert.equal(presentedToken(new Request(bare), bare), null);
+  const bearer = (value: string) =>
+    presentedToken(new Request(bare, { headers: { authorization: value, cookie: "qc_token=from-cookie" } }), bare);
+  assert.equal(bearer("Bearer ab.cd"), "ab.cd", "a bearer token before the cookie");
+  assert.equal(bearer("bearer  ab.cd "), "ab.cd");
+  assert.equal(bearer("Basic YWRhOnNlY3JldA=="), "from-cookie", "another scheme is no token");
+  assert.equal(
+    presentedToken(new Request(url, { headers: { authorization: "Bearer from-header" } }), url),
+    "from-query",
+  );
   assert.equal(presentedToken(new Request(bare, { headers: { cookie: "qc_token=%E0%A4%A" } }), bare), null);
   assert.equal(tokenCookie("t", true), "qc_token=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000; Secure");
 });

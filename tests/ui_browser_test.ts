@@ -947,6 +947,7 @@ uiTest("ui - a browser that keeps no cookies stays one person through a reconnec
   try {
     const statuses: number[] = [];
     const adaSockets: string[] = [];
+    const registers: Promise<{ url: string; bearer: string | undefined }>[] = [];
     const ada = await openChat(browser, server, {
       identity: ADA,
       address: `http://127.0.0.1:${proxy.port}/`,
@@ -955,6 +956,12 @@ uiTest("ui - a browser that keeps no cookies stays one person through a reconnec
         page.on("websocket", (socket) => adaSockets.push(socket.url()));
         page.on("response", (response) => {
           if (new URL(response.url()).pathname === "/presence/register") statuses.push(response.status());
+        });
+        page.on("request", (request) => {
+          if (new URL(request.url()).pathname !== "/presence/register") return;
+          registers.push(
+            request.allHeaders().then((headers) => ({ url: request.url(), bearer: headers.authorization })),
+          );
         });
       },
     });
@@ -981,6 +988,10 @@ uiTest("ui - a browser that keeps no cookies stays one person through a reconnec
     assert.ok(statuses.every((status) => status === 200), `registers: ${statuses}`);
     // Hers carry the token instead: the first pair, the pair after the cut and the pair after the reload.
     assert.ok(adaSockets.length >= 6 && adaSockets.every((url) => url.includes("token=")), `${adaSockets}`);
+    // Her registrations carry it in a header, out of their URLs: the one after the cut proved her id with it.
+    const sent = await Promise.all(registers);
+    assert.deepEqual(sent.filter(({ url }) => url.includes("token=")), []);
+    assert.ok(sent.some(({ bearer }) => /^Bearer [0-9a-f]{32}\.[\w-]{43}$/.test(bearer ?? "")), JSON.stringify(sent));
     assert.ok(bobUrls.some((url) => url.includes("/ws/chat")), "Bob's sockets were watched");
     assert.deepEqual(bobUrls.filter((url) => url.includes("token=")), []);
     assert.deepEqual(ada.problems.filter((problem) => problem.startsWith("pageerror")), []);

@@ -2,8 +2,8 @@
  * `POST /presence/register` from the browser: puts this identity online (or
  * renames it) and lets the server set the HttpOnly token cookie that later
  * registrations and the sockets present. Where the browser keeps no cookies,
- * the token the server answered with can be presented instead, as the
- * `token` parameter.
+ * the token the server answered with can be presented instead, in an
+ * `Authorization: Bearer` header (out of the URL, which logs may keep).
  *
  * @example
  * ```ts
@@ -37,7 +37,7 @@ export const REGISTER_TIMEOUT_MS = 10_000;
 
 /** Options of {@link register}. */
 export interface RegisterOptions {
-  /** The id's token, presented as the `token` parameter; without it only the cookie proves the id. */
+  /** The id's token, presented as a bearer token; without it only the cookie proves the id. */
   token?: string | null;
   fetcher?: typeof fetch;
   timeoutMs?: number;
@@ -46,12 +46,13 @@ export interface RegisterOptions {
 /** Registers `identity` and says how it went; never throws. */
 export async function register(identity: Identity, options: RegisterOptions = {}): Promise<RegisterOutcome> {
   const { token = null, fetcher = fetch, timeoutMs = REGISTER_TIMEOUT_MS } = options;
-  const url = token === null ? "/presence/register" : `/presence/register?token=${encodeURIComponent(token)}`;
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (token !== null) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {
-    response = await fetcher(url, {
+    response = await fetcher("/presence/register", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers,
       body: JSON.stringify(identity),
       credentials: "same-origin",
       signal: AbortSignal.timeout(timeoutMs),

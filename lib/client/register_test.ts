@@ -64,13 +64,13 @@ Deno.test("ui - register tells a busy network apart, with the wait the server na
   );
 });
 
-Deno.test("ui - register presents a token it is given as the token parameter, and only then", async () => {
-  const urls: string[] = [];
-  const recording = ((url: RequestInfo | URL) => {
-    urls.push(String(url));
-    return Promise.resolve(Response.json({ ok: true, user_id: identity.user_id, name: "Ada", token: "a+b/c=" }));
+Deno.test("ui - register presents a token it is given as a bearer token, out of the URL, and only then", async () => {
+  const requests: [string, string | null][] = [];
+  const recording = ((url: RequestInfo | URL, init?: RequestInit) => {
+    requests.push([String(url), new Headers(init?.headers).get("authorization")]);
+    return Promise.resolve(Response.json({ ok: true, user_id: identity.user_id, name: "Ada", token: "t0k.en" }));
   }) as typeof fetch;
   await register(identity, { fetcher: recording });
-  await register(identity, { fetcher: recording, token: "a+b/c=" });
-  assert.deepEqual(urls, ["/presence/register", "/presence/register?token=a%2Bb%2Fc%3D"]);
+  await register(identity, { fetcher: recording, token: "t0k.en" });
+  assert.deepEqual(requests, [["/presence/register", null], ["/presence/register", "Bearer t0k.en"]]);
 });

@@ -69,12 +69,13 @@ export class ChatSession {
   /** The token the server last answered this tab's registration with, and whose it is. */
   #token: { userId: string; token: string } | null = null;
   /**
-   * Whether the token goes in the URLs as well as in the cookie: where the
-   * browser keeps no cookies, every reconnect would otherwise be refused and
-   * make a new identity. A token in a URL can end up in a proxy's logs, so
-   * it is sent so only there.
+   * Whether the page presents the token itself, in a header with its
+   * registrations and in its sockets' URLs: where the browser keeps no
+   * cookies, every reconnect would otherwise be refused and make a new
+   * identity. A token in a URL can end up in a proxy's logs, so it is sent
+   * so only there.
    */
-  #tokenInUrl = typeof navigator !== "undefined" && navigator.cookieEnabled === false;
+  #cookieless = typeof navigator !== "undefined" && navigator.cookieEnabled === false;
   #typing: TypingSignal;
   #peerTyping: PeerTyping;
   #outbox: Outbox;
@@ -123,7 +124,7 @@ export class ChatSession {
     const stored = loadIdentity(storage("localStorage"));
     // Without cookies the stored id could not be proven (its token lived in another tab, or before a reload): claiming
     // it would only be refused, at the cost of one of the network's new users. Such a tab starts afresh, by that name.
-    this.#adopt(stored === null ? createIdentity() : this.#tokenInUrl ? createIdentity(stored.name) : stored);
+    this.#adopt(stored === null ? createIdentity() : this.#cookieless ? createIdentity(stored.name) : stored);
     this.#syncHistory(store.selected.value, true);
     // Back at the latest messages after reading earlier ones: what came meanwhile is read now.
     effect(() => {
@@ -167,7 +168,7 @@ export class ChatSession {
     addEventListener("storage", (event) => {
       if (event.key !== IDENTITY_KEY) return;
       const stored = loadIdentity(storage("localStorage"));
-      if (stored !== null && stored.user_id !== this.#identity.user_id && !this.#tokenInUrl) this.#adopt(stored);
+      if (stored !== null && stored.user_id !== this.#identity.user_id && !this.#cookieless) this.#adopt(stored);
     });
     this.#presence.start();
     this.#chat.start();
@@ -311,7 +312,7 @@ export class ChatSession {
       const stored = loadIdentity(storage("localStorage"));
       // Without cookies, another tab's identity could not be proven here: each tab keeps its own.
       const follow = stored !== null && stored.user_id !== this.#identity.user_id && stored.user_id !== this.#refused;
-      if (follow && !this.#tokenInUrl) this.#adopt(stored);
+      if (follow && !this.#cookieless) this.#adopt(stored);
       const identity = this.#identity;
       const outcome = await register(identity, { token: this.#tokenFor(identity.user_id) });
       const wasHeld = this.#held;
@@ -374,9 +375,9 @@ export class ChatSession {
     }
   }
 
-  /** The token of `userId` to present in a URL, where the browser keeps no cookie. */
+  /** The token of `userId` to present, where the browser keeps no cookie. */
   #tokenFor(userId: string): string | null {
-    return this.#tokenInUrl && this.#token?.userId === userId ? this.#token.token : null;
+    return this.#cookieless && this.#token?.userId === userId ? this.#token.token : null;
   }
 
   /** `&token=…` for the sockets' URLs, or nothing where the cookie carries it. */

@@ -28,7 +28,7 @@ export const TAGS = {
 /** A group of endpoints. */
 export type Tag = keyof typeof TAGS;
 
-/** Whether an endpoint needs the user's token (cookie `qc_token` or `token` query parameter). */
+/** Whether an endpoint needs the user's token (cookie `qc_token`, bearer header or `token` query parameter). */
 export type Auth = "none" | "optional" | "required";
 
 /** One response of an endpoint. */

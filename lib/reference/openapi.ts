@@ -40,8 +40,8 @@ const SAMPLE_BASE = "http://localhost:8000";
 /** Security requirements by how much an endpoint needs the token. */
 const SECURITY: Record<Auth, Json[]> = {
   none: [],
-  optional: [{}, { tokenCookie: [] }, { tokenQuery: [] }],
-  required: [{ tokenCookie: [] }, { tokenQuery: [] }],
+  optional: [{}, { tokenCookie: [] }, { tokenBearer: [] }, { tokenQuery: [] }],
+  required: [{ tokenCookie: [] }, { tokenBearer: [] }, { tokenQuery: [] }],
 };
 
 /**
@@ -77,12 +77,19 @@ export function openApiDocument(config: Pick<Config, "limits" | "presence">): Js
           name: TOKEN_COOKIE,
           description: "The token from `POST /presence/register`, set as a cookie by that response.",
         },
+        tokenBearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "The same token in an `Authorization: Bearer` header, for clients that keep no cookies; " +
+            "it wins over the cookie.",
+        },
         tokenQuery: {
           type: "apiKey",
           in: "query",
           name: "token",
-          description: "The same token as a query parameter, for clients that keep no cookies; it wins over " +
-            "the cookie.",
+          description: "The same token as a query parameter, for sockets of clients that keep no cookies (a " +
+            "browser cannot give a WebSocket a header); it wins over the header and the cookie. A URL can end up " +
+            "in a proxy's logs: use the header where the client can.",
         },
       },
     },
