@@ -504,6 +504,38 @@ uiTest("ui - in a conversation on a phone, a message from someone else is pointe
   assertNoProblems(ada, bob, carolsPage);
 });
 
+uiTest("ui - a message pointed out while the page is hidden waits there for the reader", async (server, browser) => {
+  // The page's clock is Playwright's, so that the notice's time can pass without waiting for it.
+  const ada = await openChat(browser, server, { identity: ADA, ...PHONE, beforeLoad: (page) => page.clock.install() });
+  const carolsPage = await openChat(browser, server, { identity: CAROL });
+  await openChat(browser, server, { identity: BOB });
+  await peerButton(ada.page, BOB.name).tap();
+  await conversation(ada.page).waitFor();
+  const setVisibility = (state: DocumentVisibilityState) =>
+    ada.page.evaluate((state) => {
+      Object.defineProperty(document, "visibilityState", { value: state, configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    }, state);
+
+  // Ada's phone is in her pocket when Carol writes, and stays there for a while.
+  await setVisibility("hidden");
+  await peerButton(carolsPage.page, ADA.name).click();
+  await messageBox(carolsPage.page).fill("Call me when you can");
+  await messageBox(carolsPage.page).press("Enter");
+  const notice = ada.page.getByRole("status").filter({ hasText: "New message from Carol Shaw: Call me when you can" });
+  await notice.waitFor();
+  await ada.page.clock.fastForward(60_000);
+  assert.equal(await notice.count(), 1, "still there after a minute out of view");
+
+  // Back in view, it stays for its while, and then goes.
+  await setVisibility("visible");
+  await ada.page.clock.fastForward(4_000);
+  assert.equal(await notice.count(), 1);
+  await ada.page.clock.fastForward(5_000);
+  await notice.waitFor({ state: "detached" });
+  assertNoProblems(ada, carolsPage);
+});
+
 uiTest(
   "ui - when the person whose row has focus leaves, focus moves to the row in their place",
   async (server, browser) => {

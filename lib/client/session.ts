@@ -159,6 +159,8 @@ export class ChatSession {
     setInterval(() => (store.now.value = Date.now()), CLOCK_TICK_MS);
     addEventListener("online", () => this.#retryNow());
     document.addEventListener("visibilitychange", () => {
+      // A message pointed out stays while the page is hidden, and for its while once it is back in view.
+      this.#hideElsewhereLater();
       if (document.visibilityState !== "visible") return;
       this.#retryNow();
       this.#seen(store.selected.value);
@@ -177,8 +179,7 @@ export class ChatSession {
   /** The conversation with `peerId` was opened (`null`: closed). */
   opened(peerId: string | null): void {
     // Whatever was pointed out elsewhere is in the list, or just opened.
-    clearTimeout(this.#elsewhereTimer);
-    this.#store.elsewhere.value = null;
+    this.#hideElsewhere();
     this.#typing.stop();
     this.#seen(peerId);
     if (!this.#followingHistory) this.#syncHistory(peerId);
@@ -360,10 +361,9 @@ export class ChatSession {
     this.#outbox.disconnected();
     if (!changed) return;
     // Another person now: the old one's open conversation, notices and typing, either way, are not theirs.
-    clearTimeout(this.#elsewhereTimer);
+    this.#hideElsewhere();
     clearTimeout(this.#noticeTimer);
     batch(() => {
-      this.#store.elsewhere.value = null;
       this.#store.notice.value = null;
       this.#store.typingPeers.value = new Set();
     });
@@ -471,12 +471,22 @@ export class ChatSession {
     this.#noticeTimer = setTimeout(() => (store.notice.value = null), NOTICE_SHOWN_MS);
   }
 
-  /** Points out a message from someone else in the open conversation, for a while. */
+  /** Points out a message from someone else in the open conversation, for a while in view. */
   #showElsewhere(peerId: string, name: string, text: string): void {
-    const store = this.#store;
+    this.#store.elsewhere.value = { peerId, name, text };
+    this.#hideElsewhereLater();
+  }
+
+  /** Takes the message pointed out away after its while, counted only while the page is in view. */
+  #hideElsewhereLater(): void {
     clearTimeout(this.#elsewhereTimer);
-    store.elsewhere.value = { peerId, name, text };
-    this.#elsewhereTimer = setTimeout(() => (store.elsewhere.value = null), ELSEWHERE_SHOWN_MS);
+    if (this.#store.elsewhere.value === null || document.visibilityState !== "visible") return;
+    this.#elsewhereTimer = setTimeout(() => this.#hideElsewhere(), ELSEWHERE_SHOWN_MS);
+  }
+
+  #hideElsewhere(): void {
+    clearTimeout(this.#elsewhereTimer);
+    this.#store.elsewhere.value = null;
   }
 
   /** The conversation with `peerId` is in view: clears its unread count and tells the peer. */
