@@ -14,11 +14,6 @@ export interface OnlineUser {
  * before and the id's binding, or `null` when the id belongs to someone else.
  * `announce` is sent on commit when the registration went through (a join
  * or a rename); in the same statement it costs no round trip of its own.
- *
- * The commit does not wait for the disk, which would hold every arrival for
- * a flush. A registration lost in a crash is lost with its binding, and the
- * token it gave out proves nothing once the id is bound again: its holder
- * registers afresh like anyone else.
  */
 export async function registerOnline(
   db: Queryable,
@@ -43,7 +38,7 @@ export async function registerOnline(
        ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen = NOW()
        RETURNING (xmax = 0) AS joined
      )
-     SELECT joined, binding${notify} FROM online, identity, set_config('synchronous_commit', 'off', true)`,
+     SELECT joined, binding${notify} FROM online, identity`,
     params,
   );
   return rows.length === 1 ? { joined: rows[0].joined, binding: rows[0].binding } : null;

@@ -125,8 +125,8 @@ export const REST_ENDPOINTS: readonly RestEndpoint[] = [
     description: "Binds `user_id` to whoever registers it first and puts the user online under `name`. The " +
       "response carries a token, also set as the `qc_token` cookie (`HttpOnly; SameSite=Lax`, and `Secure` " +
       "behind HTTPS). Registering the same id again, to rename or to come back, needs that token. Keep the " +
-      "token of the latest answer: an id forgotten after 30 days unseen, or whose binding a database crash " +
-      "lost, is bound afresh by the next registration, under a new token. Without a socket the user goes " +
+      "token of the latest answer: an id forgotten after 30 days unseen is bound afresh by the next " +
+      "registration, under a new token. Without a socket the user goes " +
       "offline again after the presence grace period.",
     auth: "optional",
     body: { schema: "RegisterBody", example: { user_id: EXAMPLE.ada, name: "Ada" } },
