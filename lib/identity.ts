@@ -79,24 +79,35 @@ export class Identities {
    * binding the id no longer has (or an id not bound).
    */
   async proven(userId: string, token: string | null): Promise<string | null> {
-    if (token === null) return null;
-    const binding = bindingOf(token);
+    const binding = this.signed(userId, token);
     if (binding === null) return null;
     const kept = this.#kept.get(userId);
-    if (kept?.binding === binding) {
-      if (!equalInConstantTime(kept.token, token)) return null;
-      if (Date.now() - kept.at < KEEP_MS) return binding;
-    } else if (!equalInConstantTime(this.sign(userId, binding), token)) {
-      return null;
-    }
+    if (kept?.binding === binding && Date.now() - kept.at < KEEP_MS) return binding;
     // A genuine token: is its binding still the id's?
+    const asked = Date.now();
     const stored = await identityBinding(this.#db, userId);
+    const since = this.#kept.get(userId);
+    // Bound (or read) here while the read was under way: that is the newer word.
+    if (since !== undefined && since.at >= asked) return since.binding === binding ? binding : null;
     if (stored === null) {
       this.#kept.delete(userId);
       return null;
     }
     this.#keep(userId, stored);
     return stored === binding ? binding : null;
+  }
+
+  /**
+   * The binding `token` is signed for with `userId`, or `null` for no token
+   * or a forged one; whether it is still the id's binding is not asked.
+   */
+  signed(userId: string, token: string | null): string | null {
+    if (token === null) return null;
+    const binding = bindingOf(token);
+    if (binding === null) return null;
+    const kept = this.#kept.get(userId);
+    const expected = kept?.binding === binding ? kept.token : this.sign(userId, binding);
+    return equalInConstantTime(expected, token) ? binding : null;
   }
 
   /** Whether `token` proves `userId` (a UUID). */

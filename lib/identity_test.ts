@@ -47,6 +47,17 @@ Deno.test("identity - a forged token is refused without asking the database", as
   assert.equal(await identities.proven(ada, signedForBob), null);
 });
 
+Deno.test("identity - a signature is checked without the database, whatever the binding's fate", async () => {
+  const identities = await Identities.create(noDatabase, secret);
+  const ada = crypto.randomUUID();
+  const binding = "0123456789abcdef0123456789abcdef";
+  const token = (await Identities.create(noDatabase, secret)).sign(ada, binding);
+  assert.equal(identities.signed(ada, token), binding);
+  assert.equal(identities.signed(crypto.randomUUID(), token), null);
+  assert.equal(identities.signed(ada, `${binding}.${"A".repeat(43)}`), null);
+  assert.equal(identities.signed(ada, null), null);
+});
+
 Deno.test("identity - ids bound before bindings keep the tokens they were given", async () => {
   const identities = await Identities.create(noDatabase, secret);
   const ada = crypto.randomUUID();
@@ -93,6 +104,19 @@ for (const kind of DATABASE_KINDS) {
     // The instance that still keeps the earlier binding reads the new one rather than refuse its token.
     assert.equal(await elsewhere.proven(ada, later), second);
     assert.equal(await elsewhere.proven(ada, earlier), null);
+  });
+
+  dbTest("identity - a binding noted while a read was under way is not undone by the read", async (db) => {
+    const identities = await Identities.create(db, secret);
+    const ada = crypto.randomUUID();
+    await registerOnline(db, ada, "Ada", null);
+    const newer = "fedcba9876543210fedcba9876543210";
+    const token = identities.sign(ada, newer);
+    // The read finds the binding stored before; meanwhile a registration here binds the newer one.
+    const checking = identities.proven(ada, token);
+    identities.bound(ada, newer);
+    assert.equal(await checking, newer);
+    assert.equal(await identities.proven(ada, token), newer, "still kept");
   });
 
   dbTest("identity - bindings pushed out of memory are read again", async (db) => {

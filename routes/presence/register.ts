@@ -10,9 +10,10 @@ export const handler = define.handlers({
   async POST(ctx) {
     const { identities, presence, registrations } = ctx.state;
     const { user_id, name } = await readJsonBody(ctx.req, RegisterBody);
-    const proven = await identities.proven(user_id, presentedToken(ctx.req, ctx.url));
+    // The statement checks that the binding is still the id's, in the same step as it registers.
+    const claimed = identities.signed(user_id, presentedToken(ctx.req, ctx.url));
     // Coming back or renaming shows a token; new users, and claims to ids taken, are counted per client.
-    const waitMs = proven !== null
+    const waitMs = claimed !== null
       ? 0
       : registrations.take(clientAddress(ctx.req, ctx.info, ctx.state.config.trustProxy));
     if (waitMs > 0) {
@@ -24,7 +25,7 @@ export const handler = define.handlers({
         { "retry-after": String(seconds) },
       );
     }
-    const binding = await presence.register(user_id, name, proven);
+    const binding = await presence.register(user_id, name, claimed);
     if (binding === null) {
       throw new HttpError(401, "This user id is taken; present its token to use it", "UNAUTHORIZED");
     }
