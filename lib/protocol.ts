@@ -49,7 +49,7 @@ export interface RegisterResponse {
   ok: true;
   user_id: string;
   name: string;
-  /** Proves the identity on later requests: cookie `qc_token`, or `token` query parameter. */
+  /** Proves the identity on later requests: cookie `qc_token`, an `Authorization: Bearer` header, or `token` query parameter. */
   token: string;
 }
 

@@ -115,10 +115,10 @@ function Authentication() {
       <Card>
         <div class="space-y-3 text-slate-700 dark:text-slate-200">
           <p>
-            <Prose text="Identities are anonymous but cannot be taken over. The first `POST /presence/register` of a UUID binds it and returns a `token`, an HMAC of the UUID that only this server can make. The same response sets it as the cookie `qc_token` (`HttpOnly; SameSite=Lax`, and `Secure` when the request came over HTTPS, directly or as `X-Forwarded-Proto: https`)." />
+            <Prose text="Identities are anonymous but cannot be taken over. The first `POST /presence/register` of a UUID binds it and returns a `token`: the binding (a random value the server stores with the UUID) and an HMAC of both that only this server can make. An identity unseen for 30 days is forgotten, and a UUID bound again gets a new binding: the earlier token does not prove it. Keep the token of the latest registration. The same response sets it as the cookie `qc_token` (`HttpOnly; SameSite=Lax`, and `Secure` when the request came over HTTPS, directly or as `X-Forwarded-Proto: https`)." />
           </p>
           <p>
-            <Prose text="Every later call for that UUID presents the token: the browser sends the cookie by itself, and other clients add `token=…` to the query string (it wins over the cookie). Without it, a register or logout gets 401 `UNAUTHORIZED`, and a socket gets an `UNAUTHORIZED` error frame and close 1008." />
+            <Prose text="Every later call for that UUID presents the token: the browser sends the cookie by itself, and other clients send `Authorization: Bearer …`, or add `token=…` to the query string where they cannot set a header (browsers' WebSockets). The query wins over the header, and the header over the cookie; a URL can end up in a proxy's logs. Without it, a register or logout gets 401 `UNAUTHORIZED`, and a socket gets an `UNAUTHORIZED` error frame and close 1008." />
           </p>
           <p>
             <Prose text="Logging out does not revoke the token: it takes the user offline, and the same token brings them back." />

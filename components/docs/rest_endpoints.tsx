@@ -18,7 +18,8 @@ import { Card, Code, CodeBlock, EndpointTitle, JsonBlock, Prose, Section, Subhea
 const AUTH = {
   none: "No token needed.",
   optional: "The first registration of an id needs no token; every later one needs the id's token.",
-  required: "Needs the user's token: the `qc_token` cookie or a `token` query parameter.",
+  required:
+    "Needs the user's token: the `qc_token` cookie, an `Authorization: Bearer` header or a `token` query parameter.",
 } as const;
 
 /** The anchor of an endpoint's card. */
