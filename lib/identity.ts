@@ -15,9 +15,10 @@ const TOKEN_PATTERN = /^(?:([0-9a-f]{32})\.)?[A-Za-z0-9_-]{43}$/;
 const KEPT_BINDINGS = 8192;
 /**
  * How long a kept binding is trusted without asking the database again. An
- * id is bound anew only after it was forgotten (unseen for weeks) or its
- * registration was lost, and another instance may have done it: an instance
- * keeps accepting the earlier binding's token for at most this long.
+ * id is bound anew only after it was forgotten (unseen for weeks) or lost
+ * (a database restored from a backup), and another instance may have done
+ * it: an instance keeps accepting the earlier binding's token for at most
+ * this long.
  */
 const KEEP_MS = 10 * 60_000;
 
