@@ -24,6 +24,7 @@ const schema = z.object({
     .optional(),
   // The start task grants access to this folder in a flag, which its shell splits at spaces.
   PGLITE_DIR: z.string().regex(/^[^\s,]+$/, { error: "must be a folder path without spaces or commas" }).optional(),
+  PGLITE_PROCESS: z.stringbool().default(true),
   SESSION_SECRET: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
   ALLOWED_ORIGINS: list.pipe(z.array(origin)).optional(),
   FRONTEND_ORIGIN: origin.optional(),
@@ -81,6 +82,11 @@ export interface Config {
   host: string;
   databaseUrl?: string;
   pgliteDir?: string;
+  /**
+   * Whether the embedded database runs in a process of its own, which needs
+   * permission to start Deno until it is open; else in the server's.
+   */
+  pgliteProcess: boolean;
   sessionSecret?: string;
   /** Origins allowed to open WebSockets; empty means the server's own origin only. */
   allowedOrigins: string[];
@@ -120,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     host: v.HOST,
     databaseUrl: v.DATABASE_URL,
     pgliteDir: v.PGLITE_DIR,
+    pgliteProcess: v.PGLITE_PROCESS,
     sessionSecret: v.SESSION_SECRET,
     allowedOrigins: [...(v.ALLOWED_ORIGINS ?? []), ...(v.FRONTEND_ORIGIN ? [v.FRONTEND_ORIGIN] : [])],
     trustProxy: v.TRUST_PROXY,

@@ -27,6 +27,8 @@ export type NotificationHandler = (payload: string) => void;
 export interface Database extends Queryable {
   /** Which adapter this is; PGlite is one process only. */
   readonly kind: "pglite" | "postgres";
+  /** Where PGlite runs: a child process of its own, or this process. */
+  readonly placement?: "process" | "inline";
   /** Runs `fn` in a transaction, committed when it resolves and rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /**

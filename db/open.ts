@@ -10,6 +10,8 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   /** PGlite's data folder; in memory when unset. */
   pgliteDir?: string;
+  /** `false` keeps PGlite in this process; otherwise it runs in a child process when this one may start Deno. */
+  pgliteProcess?: boolean;
   /** Told about each failed attempt to reach PostgreSQL, before waiting `delayMs` to retry. */
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
@@ -28,9 +30,13 @@ const MAX_RETRY_DELAY_MS = 10_000;
  * const db = await openDatabase({ databaseUrl: Deno.env.get("DATABASE_URL") });
  * ```
  */
-export async function openDatabase({ databaseUrl, pgliteDir, onRetry }: DatabaseOptions): Promise<Database> {
+export async function openDatabase(
+  { databaseUrl, pgliteDir, pgliteProcess, onRetry }: DatabaseOptions,
+): Promise<Database> {
   for (let attempt = 1;; attempt++) {
-    const db = databaseUrl ? openPostgres(databaseUrl) : await openPglite({ dataDir: pgliteDir });
+    const db = databaseUrl
+      ? openPostgres(databaseUrl)
+      : await openPglite({ dataDir: pgliteDir, placement: pgliteProcess === false ? "inline" : undefined });
     try {
       await migrate(db);
       return db;

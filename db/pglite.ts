@@ -1,12 +1,13 @@
-import { parse, PGlite, protocol } from "@electric-sql/pglite";
+import { Mutex, parse, PGlite, protocol, types } from "@electric-sql/pglite";
 import { Buffer } from "node:buffer";
 import { log } from "../lib/log.ts";
-import type { Database } from "./database.ts";
+import type { Database, NotificationHandler, Queryable } from "./database.ts";
+import { FrameReader, writeFrame } from "./pipe_frames.ts";
 
 /**
  * PostgreSQL's page cache inside the embedded database. Its tables hold who is
  * online, a few thousand rows: the default 128 MB would only sit resident in
- * the server's memory.
+ * memory.
  */
 const SHARED_BUFFERS = "16MB";
 
@@ -38,120 +39,365 @@ export interface PgliteOptions {
   dataDir?: string;
   /** Statements between two rounds of vacuum and checkpoint. */
   upkeepEvery?: number;
+  /**
+   * Where PGlite runs: `"process"`, a child process of its own; `"inline"`, in
+   * this one. By default a child process when this one may start Deno.
+   */
+  placement?: "process" | "inline";
+}
+
+/**
+ * Something that runs PostgreSQL protocol messages: PGlite in this process,
+ * or in a child process behind a pipe.
+ */
+interface Engine {
+  /** Runs a batch of frontend messages and resolves to the backend's raw replies. */
+  exec(message: Uint8Array): Promise<Uint8Array>;
+  readonly closed: boolean;
+  close(): Promise<void>;
 }
 
 /**
  * Opens the embedded PostgreSQL: in memory, or in `dataDir` when given.
+ *
+ * It runs in a child process of its own when this process may start one: the
+ * database's memory (some 180 MiB resident, most of it touched once) then does
+ * not sit in the server's address space, where the kernel's page scanning of
+ * it stalls the server's thread and lengthens the slowest deliveries.
  *
  * @example
  * ```ts
  * const db = await openPglite();
  * ```
  */
-export async function openPglite({ dataDir, upkeepEvery = UPKEEP_EVERY }: PgliteOptions = {}): Promise<Database> {
-  const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${SHARED_BUFFERS}`];
-  const pglite = await PGlite.create({ dataDir, startParams, initDbStartParams: INITDB_PARAMS });
-  const statements = new StatementRunner(pglite, upkeepEvery);
+export async function openPglite(
+  { dataDir, upkeepEvery = UPKEEP_EVERY, placement = defaultPlacement() }: PgliteOptions = {},
+): Promise<Database & { placement: "process" | "inline" }> {
+  const engine = placement === "process"
+    ? await ProcessEngine.start(dataDir)
+    : new InlineEngine(await startPglite(dataDir));
+  const runner = new StatementRunner(engine, upkeepEvery);
+  await runner.loadArrayParsers();
   return {
     kind: "pglite",
-    query: (sql, params) => statements.run(sql, params),
-    transaction: (fn) =>
-      pglite.transaction((tx) =>
-        fn({
-          async query<Row>(sql: string, params?: unknown[]) {
-            return (await tx.query<Row>(sql, params)).rows;
-          },
-        })
-      ),
-    async listen(channel, onNotify, onListen) {
-      const unlisten = await pglite.listen(channel, onNotify);
-      onListen?.();
-      return () => unlisten();
-    },
+    placement,
+    query: (sql, params) => runner.run(sql, params),
+    transaction: (fn) => runner.transaction(fn),
+    listen: (channel, onNotify, onListen) => runner.listen(channel, onNotify, onListen),
     async notify(channel, payload) {
-      await statements.run("SELECT pg_notify($1, $2)", [channel, payload]);
+      await runner.run("SELECT pg_notify($1, $2)", [channel, payload]);
     },
-    close: () => pglite.close(),
+    close: () => runner.close(),
   };
 }
 
+/** Opens PGlite itself, with the app's settings. */
+export function startPglite(dataDir: string | undefined): Promise<PGlite> {
+  const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${SHARED_BUFFERS}`];
+  return PGlite.create({ dataDir, startParams, initDbStartParams: INITDB_PARAMS });
+}
+
+/** A child process when this process may start Deno, else this process. */
+function defaultPlacement(): "process" | "inline" {
+  try {
+    const state = Deno.permissions.querySync({ name: "run", command: Deno.execPath() }).state;
+    return state === "granted" ? "process" : "inline";
+  } catch {
+    return "inline";
+  }
+}
+
+class InlineEngine implements Engine {
+  #pglite: PGlite;
+
+  constructor(pglite: PGlite) {
+    this.#pglite = pglite;
+  }
+
+  get closed(): boolean {
+    return this.#pglite.closed;
+  }
+
+  exec(message: Uint8Array): Promise<Uint8Array> {
+    return this.#pglite.execProtocolRaw(message);
+  }
+
+  close(): Promise<void> {
+    return this.#pglite.close();
+  }
+}
+
+/** The module the child process runs. */
+const PROCESS_MAIN = new URL("./pglite_process.ts", import.meta.url);
+
 /**
- * Runs a statement in one call into PGlite: Parse (the first time only, as a
- * named statement), Bind, Describe, Execute and Sync travel together. PGlite's
- * own `query` makes six calls, each through the protocol loop, and parses and
- * plans the statement every time: a registration took 0.3–0.4 ms that way and
- * 0.1–0.2 ms this way, on the thread that also serves the sockets.
+ * PGlite in a child process (`pglite_process.ts`), spoken to through its
+ * standard input and output: each request and reply is a length and that many
+ * bytes. The child may read the app's folder (its packages) and read and write
+ * the data folder, nothing else. It ends when its input does: when this
+ * engine closes, or when this process ends in any way.
+ */
+class ProcessEngine implements Engine {
+  #child: Deno.ChildProcess;
+  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #reader: FrameReader;
+  #closed = false;
+  #exited: Promise<Deno.CommandStatus>;
+
+  private constructor(child: Deno.ChildProcess) {
+    this.#child = child;
+    this.#writer = child.stdin.getWriter();
+    this.#reader = new FrameReader(child.stdout);
+    this.#exited = child.status.then((status) => {
+      if (!this.#closed) log.error("database.process_exited", { code: status.code, signal: status.signal });
+      this.#closed = true;
+      return status;
+    });
+  }
+
+  static async start(dataDir: string | undefined): Promise<ProcessEngine> {
+    const args = ["run", "--quiet", "--no-prompt", "--cached-only"];
+    if (dataDir === undefined) args.push("--allow-read=.");
+    else args.push(`--allow-read=.,${dataDir}`, `--allow-write=${dataDir}`);
+    args.push(PROCESS_MAIN.pathname, ...(dataDir === undefined ? [] : [dataDir]));
+    const child = new Deno.Command(Deno.execPath(), {
+      args,
+      cwd: new URL("../", import.meta.url),
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const engine = new ProcessEngine(child);
+    // The child answers an empty request once PGlite is open.
+    await engine.exec(new Uint8Array());
+    return engine;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async exec(message: Uint8Array): Promise<Uint8Array> {
+    if (this.#closed) throw processEnded();
+    let cause: unknown;
+    try {
+      await writeFrame(this.#writer, message);
+      const reply = await this.#reader.read();
+      if (reply !== null) return reply;
+    } catch (error) {
+      cause = error;
+    }
+    // Gone, or out of step with its replies: either way no later reply can be trusted.
+    this.#closed = true;
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // It had exited already.
+    }
+    throw processEnded(cause);
+  }
+
+  async close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      // The end of its input tells the child to close PGlite and exit.
+      await this.#writer.close().catch(() => {});
+    }
+    await this.#exited;
+    await this.#reader.cancel().catch(() => {});
+  }
+}
+
+/** The error of a statement that cannot run since the database's process ended; the app takes it for an outage. */
+function processEnded(cause?: unknown): Error {
+  return Object.assign(new Error("the embedded database's process has ended", { cause }), { code: "CONNECTION_ENDED" });
+}
+
+/**
+ * Runs statements through an engine, one at a time. A statement is one call:
+ * Parse (the first time only, as a named statement), Bind, Describe, Execute
+ * and Sync travel together. PGlite's own `query` makes six calls, each through
+ * the protocol loop, and parses and plans the statement every time: a
+ * registration took 0.3–0.4 ms that way and 0.1–0.2 ms this way.
  *
- * Every `upkeepEvery` statements it also vacuums the tables and checkpoints,
- * the work of the background workers PGlite does not have.
+ * Notifications come back among any statement's replies and go to their
+ * channel's listeners. Every `upkeepEvery` statements it also vacuums the
+ * tables and checkpoints, the work of the background workers PGlite does not
+ * have.
  */
 class StatementRunner {
-  #pglite: PGlite;
+  #engine: Engine;
   #upkeepEvery: number;
+  #lock = new Mutex();
   /** Prepared statements' names, by their text. */
   #names = new Map<string, string>();
   #sinceUpkeep = 0;
+  #inTransaction = false;
+  #parsers: Record<number, types.Parser> = { ...types.parsers };
+  #listeners = new Map<string, Set<NotificationHandler>>();
 
-  constructor(pglite: PGlite, upkeepEvery: number) {
-    this.#pglite = pglite;
+  constructor(engine: Engine, upkeepEvery: number) {
+    this.#engine = engine;
     this.#upkeepEvery = upkeepEvery;
+  }
+
+  /** Array types' parsers, from the database's catalogue, as PGlite sets them up. */
+  async loadArrayParsers(): Promise<void> {
+    const rows = await this.run<{ oid: number; typarray: number }>(
+      `SELECT b.oid, b.typarray FROM pg_catalog.pg_type a
+         LEFT JOIN pg_catalog.pg_type b ON b.oid = a.typelem
+        WHERE a.typcategory = 'A' GROUP BY b.oid, b.typarray ORDER BY b.oid`,
+    );
+    for (const { oid, typarray } of rows) {
+      const element = this.#parsers[oid];
+      if (element) this.#parsers[typarray] = (value, type) => types.arrayParser(value, element, type ?? typarray);
+    }
   }
 
   /** Runs one statement with `$1`-style parameters and returns its rows. */
   async run<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
-    // The lock PGlite's own `query` takes, so statements never interleave.
-    const rows = await this.#pglite.runExclusive(async () => {
-      const known = this.#names.get(sql);
-      const name = known ?? (this.#names.size < MAX_PREPARED ? `s${this.#names.size}` : "");
-      const { serialize } = protocol;
-      const messages = await this.#send(Buffer.concat([
-        ...(known === undefined ? [serialize.parse({ name, text: sql })] : []),
-        serialize.bind({ statement: name, values: params.map(textValue) }),
-        serialize.describe({ type: "P" }),
-        serialize.execute({}),
-        serialize.sync(),
-      ]));
-      if (known === undefined && name !== "" && messages.some((message) => message.name === "parseComplete")) {
-        this.#names.set(sql, name);
+    const rows = await this.#lock.runExclusive(() => this.#statement<Row>(sql, params));
+    this.#upkeepIfDue();
+    return rows;
+  }
+
+  /** Runs `fn` between BEGIN and COMMIT, or ROLLBACK when it throws, holding the engine throughout. */
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const result = await this.#lock.runExclusive(async () => {
+      await this.#simple("BEGIN");
+      let open = true;
+      const tx: Queryable = {
+        query: <Row>(sql: string, params?: unknown[]) => {
+          if (!open) return Promise.reject(new Error("the transaction has ended"));
+          return this.#statement<Row>(sql, params);
+        },
+      };
+      try {
+        const value = await fn(tx);
+        open = false;
+        await this.#simple("COMMIT");
+        return value;
+      } catch (error) {
+        open = false;
+        if (!this.#engine.closed) await this.#simple("ROLLBACK");
+        throw error;
       }
-      throwError(messages);
-      return parse.parseResults(messages, this.#pglite.parsers)[0]?.rows ?? [];
     });
-    // VACUUM cannot run in a transaction: then the next statement after it does the upkeep.
-    if (++this.#sinceUpkeep >= this.#upkeepEvery && !this.#pglite.isInTransaction()) {
-      this.#sinceUpkeep = 0;
-      // Its own turn at the lock, which the caller does not wait for.
-      this.#pglite.runExclusive(() => this.#upkeep()).catch((error) => {
-        log.warn("db.upkeep_failed", { error: String(error) });
-      });
+    this.#upkeepIfDue();
+    return result;
+  }
+
+  async listen(channel: string, onNotify: NotificationHandler, onListen?: () => void): Promise<() => Promise<void>> {
+    let handlers = this.#listeners.get(channel);
+    if (!handlers) {
+      await this.#lock.runExclusive(() => this.#simple(`LISTEN ${quoteIdentifier(channel)}`));
+      handlers = this.#listeners.get(channel) ?? new Set();
+      this.#listeners.set(channel, handlers);
     }
-    return rows as Row[];
+    handlers.add(onNotify);
+    onListen?.();
+    return async () => {
+      handlers.delete(onNotify);
+      if (handlers.size > 0 || this.#listeners.get(channel) !== handlers) return;
+      this.#listeners.delete(channel);
+      if (this.#engine.closed) return;
+      await this.#lock.runExclusive(() => this.#simple(`UNLISTEN ${quoteIdentifier(channel)}`));
+    };
+  }
+
+  async close(): Promise<void> {
+    // Statements under way finish first.
+    await this.#lock.runExclusive(() => this.#engine.close());
+  }
+
+  /** Runs a statement; the caller holds the lock. */
+  async #statement<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
+    const known = this.#names.get(sql);
+    const name = known ?? (this.#names.size < MAX_PREPARED ? `s${this.#names.size}` : "");
+    const { serialize } = protocol;
+    const messages = await this.#send(Buffer.concat([
+      ...(known === undefined ? [serialize.parse({ name, text: sql })] : []),
+      serialize.bind({ statement: name, values: params.map(textValue) }),
+      serialize.describe({ type: "P" }),
+      serialize.execute({}),
+      serialize.sync(),
+    ]));
+    if (known === undefined && name !== "" && messages.some((message) => message.name === "parseComplete")) {
+      this.#names.set(sql, name);
+    }
+    throwError(messages);
+    return (parse.parseResults(messages, this.#parsers)[0]?.rows ?? []) as Row[];
+  }
+
+  /** Runs statements without parameters through the simple protocol; the caller holds the lock. */
+  async #simple(sql: string) {
+    const messages = await this.#send(protocol.serialize.query(sql));
+    throwError(messages);
+    return messages;
+  }
+
+  #upkeepIfDue(): void {
+    // VACUUM cannot run in a transaction: then the next statement after it does the upkeep.
+    if (++this.#sinceUpkeep < this.#upkeepEvery || this.#inTransaction) return;
+    this.#sinceUpkeep = 0;
+    // Its own turn at the lock, which the caller does not wait for.
+    this.#lock.runExclusive(() => this.#upkeep()).catch((error) => {
+      log.warn("db.upkeep_failed", { error: String(error) });
+    });
   }
 
   async #upkeep(): Promise<void> {
     // Closed meanwhile: nothing left to keep.
-    if (this.#pglite.closed) return;
-    const { serialize } = protocol;
-    const tables = await this.#send(serialize.query(
+    if (this.#engine.closed) return;
+    const tables = await this.#simple(
       "SELECT string_agg(format('%I.%I', schemaname, relname), ', ') AS list FROM pg_stat_user_tables",
-    ));
-    throwError(tables);
-    const list = parse.parseResults(tables, this.#pglite.parsers)[0]?.rows[0]?.list;
-    if (list) throwError(await this.#send(serialize.query(`VACUUM ${list}`)));
-    throwError(await this.#send(serialize.query("CHECKPOINT")));
+    );
+    const list = parse.parseResults(tables, this.#parsers)[0]?.rows[0]?.list;
+    if (list) await this.#simple(`VACUUM ${list}`);
+    await this.#simple("CHECKPOINT");
   }
 
-  /** Sends protocol messages; errors come back among the replies, so that a failed Parse can be told apart. */
+  /**
+   * Sends protocol messages and parses the replies; errors come back among
+   * them, so that a failed Parse can be told apart. Notifications among them
+   * go to their listeners.
+   */
   async #send(message: Uint8Array) {
-    if (this.#pglite.closed) throw new Error("PGlite is closed");
-    return (await this.#pglite.execProtocol(message, { throwOnError: false })).messages;
+    if (this.#engine.closed) throw new Error("PGlite is closed");
+    const raw = await this.#engine.exec(message);
+    const messages: BackendMessage[] = [];
+    new protocol.Parser().parse(raw, (reply) => messages.push(reply));
+    for (const reply of messages) {
+      if (reply.name === "readyForQuery") {
+        this.#inTransaction = (reply as ReadyForQuery).status !== "I";
+      } else if (reply.name === "notification") {
+        const { channel, payload } = reply as NotificationResponse;
+        for (const handler of this.#listeners.get(channel) ?? []) {
+          try {
+            handler(payload);
+          } catch (error) {
+            log.error("db.listener_failed", { channel, error: String(error) });
+          }
+        }
+      }
+    }
+    return messages;
   }
 }
+
+type BackendMessage = Parameters<typeof parse.parseResults>[0][number];
+type ReadyForQuery = InstanceType<typeof protocol.messages.ReadyForQueryMessage>;
+type NotificationResponse = InstanceType<typeof protocol.messages.NotificationResponseMessage>;
 
 /** Throws the error among a statement's replies, if there is one. */
 function throwError(messages: { name: string }[]): void {
   const error = messages.find((message) => message.name === "error");
   if (error) throw error;
+}
+
+/** A channel's name as an SQL identifier. */
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** A parameter in PostgreSQL's text format; `null` is SQL's NULL. */

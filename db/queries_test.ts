@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { DATABASE_KINDS, freshDatabase } from "../tests/harness.ts";
+import { DATABASE_KINDS, emptied, freshDatabase } from "../tests/harness.ts";
+import type { Database } from "./database.ts";
 import { identityBinding, identityName, sharedSecret } from "./identities.ts";
 import {
   connectAll,
@@ -15,13 +16,20 @@ import { openDatabase } from "./open.ts";
 import { openPglite } from "./pglite.ts";
 import { listOnline, reapIdleUsers, registerOnline, removeIdleAmong, upsertOnline } from "./roster.ts";
 
-function dbOnlyTest(name: string, fn: (db: Awaited<ReturnType<typeof freshDatabase>>) => Promise<void>) {
-  for (const kind of DATABASE_KINDS) {
+/** The embedded database in this process, as a server without permission to start Deno runs it. */
+let inline: Promise<Database> | undefined;
+
+function dbOnlyTest(name: string, fn: (db: Database) => Promise<void>) {
+  const variants: [string, () => Promise<Database>][] = [
+    ...DATABASE_KINDS.map((kind): [string, () => Promise<Database>] => [kind, () => freshDatabase(kind)]),
+    ["pglite in this process", async () => emptied(await (inline ??= openDatabase({ pgliteProcess: false })))],
+  ];
+  for (const [variant, open] of variants) {
     Deno.test({
-      name: `${name} (${kind})`,
+      name: `${name} (${variant})`,
       sanitizeResources: false,
       sanitizeOps: false,
-      fn: async () => fn(await freshDatabase(kind)),
+      fn: async () => fn(await open()),
     });
   }
 }
@@ -224,43 +232,51 @@ dbOnlyTest("db - many distinct statements each return their own rows", async (db
   assert.deepEqual(await db.query("SELECT $1::int + 7 AS n", [1]), [{ n: 8 }], "an early one, again");
 });
 
-Deno.test("db - the embedded database in a folder keeps its rows when it is opened again", async () => {
-  const dataDir = await Deno.makeTempDir({ prefix: "quick-chat-pglite-" });
-  try {
-    const user = id();
-    const first = await openDatabase({ pgliteDir: dataDir });
-    await upsertOnline(first, user, "Ada");
-    await first.close();
-    await assert.rejects(first.query("SELECT 1"), /closed/, "a closed database refuses statements");
-    const second = await openDatabase({ pgliteDir: dataDir });
-    try {
-      assert.deepEqual(await listOnline(second), [{ user_id: user, name: "Ada" }]);
-    } finally {
-      await second.close();
-    }
-  } finally {
-    await Deno.remove(dataDir, { recursive: true });
-  }
-});
+for (const placement of ["process", "inline"] as const) {
+  embeddedTests(placement);
+}
 
-Deno.test("db - the embedded database vacuums and checkpoints as it goes: a churned table and its log stay small", async () => {
-  const db = await openPglite({ upkeepEvery: 2000 });
-  try {
-    await db.query("CREATE TABLE churn (id uuid PRIMARY KEY, name text NOT NULL)");
-    const live: string[] = [];
-    for (let i = 0; i < 6000; i++) {
-      live.push(id());
-      await db.query("INSERT INTO churn (id, name) VALUES ($1, 'Ada')", [live.at(-1)]);
-      if (live.length > 200) await db.query("DELETE FROM churn WHERE id = $1", [live.shift()]);
+function embeddedTests(placement: "process" | "inline") {
+  Deno.test(`db - the embedded database in a folder keeps its rows when it is opened again (${placement})`, async () => {
+    const dataDir = await Deno.makeTempDir({ prefix: "quick-chat-pglite-" });
+    const pgliteProcess = placement === "process";
+    try {
+      const user = id();
+      const first = await openDatabase({ pgliteDir: dataDir, pgliteProcess });
+      assert.equal(first.placement, placement);
+      await upsertOnline(first, user, "Ada");
+      await first.close();
+      await assert.rejects(first.query("SELECT 1"), /closed|ended/, "a closed database refuses statements");
+      const second = await openDatabase({ pgliteDir: dataDir, pgliteProcess });
+      try {
+        assert.deepEqual(await listOnline(second), [{ user_id: user, name: "Ada" }]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await Deno.remove(dataDir, { recursive: true });
     }
-    const [sizes] = await db.query<{ table: number; log: number }>(
-      `SELECT pg_total_relation_size('churn')::int AS table,
+  });
+
+  Deno.test(`db - the embedded database vacuums and checkpoints as it goes: a churned table and its log stay small (${placement})`, async () => {
+    const db = await openPglite({ upkeepEvery: 2000, placement });
+    try {
+      await db.query("CREATE TABLE churn (id uuid PRIMARY KEY, name text NOT NULL)");
+      const live: string[] = [];
+      for (let i = 0; i < 6000; i++) {
+        live.push(id());
+        await db.query("INSERT INTO churn (id, name) VALUES ($1, 'Ada')", [live.at(-1)]);
+        if (live.length > 200) await db.query("DELETE FROM churn WHERE id = $1", [live.shift()]);
+      }
+      const [sizes] = await db.query<{ table: number; log: number }>(
+        `SELECT pg_total_relation_size('churn')::int AS table,
        (pg_current_wal_lsn() - (SELECT redo_lsn FROM pg_control_checkpoint()))::int AS log`,
-    );
-    // Without the upkeep: 1.2 MiB for the table, and every byte of log since the start kept.
-    assert.ok(sizes.table <= 256 * 1024, `200 rows in ${sizes.table} bytes`);
-    assert.ok(sizes.log <= 1024 * 1024, `${sizes.log} bytes of log since the last checkpoint`);
-  } finally {
-    await db.close();
-  }
-});
+      );
+      // Without the upkeep: 1.2 MiB for the table, and every byte of log since the start kept.
+      assert.ok(sizes.table <= 256 * 1024, `200 rows in ${sizes.table} bytes`);
+      assert.ok(sizes.log <= 1024 * 1024, `${sizes.log} bytes of log since the last checkpoint`);
+    } finally {
+      await db.close();
+    }
+  });
+}

@@ -34,7 +34,11 @@ export function sharedDatabase(kind: DatabaseKind): Promise<Database> {
 
 /** The shared database of a kind, emptied of the previous test's rows. */
 export async function freshDatabase(kind: DatabaseKind): Promise<Database> {
-  const database = await sharedDatabase(kind);
+  return emptied(await sharedDatabase(kind));
+}
+
+/** A database emptied of the app's rows. */
+export async function emptied(database: Database): Promise<Database> {
   await database.query(`TRUNCATE ${TABLES}`);
   return database;
 }
