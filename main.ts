@@ -107,7 +107,10 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
     })
     .fsRoutes(manifest);
   if (db.kind === "pglite") {
-    log.info("database.embedded", { note: "PGlite serves one process only; set DATABASE_URL to run several" });
+    log.info("database.embedded", {
+      placement: db.placement,
+      note: "PGlite serves one process only; set DATABASE_URL to run several",
+    });
   }
 
   let closing: Promise<void> | null = null;
@@ -179,7 +182,13 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   };
 }
 
-if (import.meta.main) {
+/**
+ * The server as `deno task start` runs it: configured from the environment,
+ * stopped gracefully by SIGINT or SIGTERM. Once it listens it gives up the
+ * permission to start programs, if it had one: that is only for the embedded
+ * database's process, started by then.
+ */
+export async function serveFromEnvironment(): Promise<Server> {
   let config: Config;
   try {
     config = loadConfig();
@@ -191,10 +200,14 @@ if (import.meta.main) {
   }
   // Its `server.listening` line says where: every line on stdout is one JSON object.
   const server = await start(config);
+  Deno.permissions.revokeSync({ name: "run" });
   const stop = async () => {
     await server.shutdown();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
+  return server;
 }
+
+if (import.meta.main) await serveFromEnvironment();

@@ -13,6 +13,8 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { loadConfig } from "../fresh.config.ts";
+import { localAccess } from "../lib/net_access.ts";
 
 /** Which server to run: Quick Chat itself, the Node.js `ws` relay baseline, or the same relay on Deno. */
 export type Target = "quickchat" | "relay" | "deno-relay";
@@ -199,8 +201,10 @@ function quickChatCommand(port: number, databaseUrl: string | undefined): Deno.C
     const [name, ...value] = pair.split("=");
     env[name] = value.join("=");
   }
+  // The start task's file and program permissions: with the embedded database, Deno itself for its process.
+  const local = localAccess(loadConfig(env)).split(" ");
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-read=.", "--allow-env", ...extraDenoFlags(), "main.ts"],
+    args: ["run", "--allow-net", ...local, "--allow-env", ...extraDenoFlags(), "main.ts"],
     cwd: REPO_ROOT,
     env,
     stdin: "null",

@@ -5,11 +5,13 @@ import { TcpProxy } from "./tcp_proxy.ts";
 
 async function probe(
   env: Record<string, string>,
-  { writes = [] }: { writes?: string[] } = {},
+  { writes = [], runsDeno = false }: { writes?: string[]; runsDeno?: boolean } = {},
 ): Promise<Record<string, string>> {
   const args = await taskArgs("start", env);
   assert.ok(!args.includes("-A") && !args.includes("--allow-all"), "no blanket permission");
-  assert.ok(!args.some((arg) => /^--allow-(run|ffi|sys)/.test(arg)), args.join(" "));
+  assert.ok(!args.some((arg) => /^--allow-(ffi|sys)/.test(arg)), args.join(" "));
+  const runFlags = args.filter((arg) => arg.startsWith("--allow-run"));
+  assert.deepEqual(runFlags, runsDeno ? [`--allow-run=${Deno.execPath()}`] : [], "runs Deno only, and only if asked");
   const writeFlags = args.filter((arg) => arg.startsWith("--allow-write"));
   assert.deepEqual(writeFlags, writes.map((folder) => `--allow-write=${folder}`), "writes only where asked");
   args[args.length - 1] = "tests/fixtures/permission_probe.ts";
@@ -20,7 +22,8 @@ async function probe(
     clearEnv: true,
   }).output();
   assert.ok(success, new TextDecoder().decode(stderr));
-  return JSON.parse(new TextDecoder().decode(stdout));
+  // The last line: the server's own log lines may come before it.
+  return JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
 }
 
 const DENIED = {
@@ -33,14 +36,30 @@ const DENIED = {
   "listen on another port": "denied",
   "run a program": "denied",
   "load a native library": "denied",
+  "use its database once it listens": "allowed",
+  "run Deno once it listens": "denied",
+  "run a program once it listens": "denied",
 };
 
 Deno.test("permissions - code in the server cannot read outside the app, write, or reach other hosts", async () => {
   const port = String(TcpProxy.freePort());
-  const outcomes = await probe({ ...TEST_ENV, PORT: port });
+  const outcomes = await probe({ ...TEST_ENV, PORT: port }, { runsDeno: true });
   assert.deepEqual(outcomes, {
     "read a static file": "allowed",
     "listen on the configured port": "allowed",
+    // Until it listens: the embedded database's process starts by then.
+    "run Deno": "allowed",
+    ...DENIED,
+  });
+});
+
+Deno.test("permissions - with PGLITE_PROCESS=false the server may never start a program", async () => {
+  const port = String(TcpProxy.freePort());
+  const outcomes = await probe({ ...TEST_ENV, PORT: port, PGLITE_PROCESS: "false" });
+  assert.deepEqual(outcomes, {
+    "read a static file": "allowed",
+    "listen on the configured port": "allowed",
+    "run Deno": "denied",
     ...DENIED,
   });
 });
@@ -55,6 +74,7 @@ Deno.test({
     "read a static file": "allowed",
     "listen on the configured port": "allowed",
     "connect to the database": "allowed",
+    "run Deno": "denied",
     ...DENIED,
   });
 });
@@ -63,11 +83,15 @@ Deno.test("permissions - with PGLITE_DIR, its folder is the one place the server
   const dataDir = await Deno.makeTempDir({ prefix: "quick-chat-data-" });
   try {
     const port = String(TcpProxy.freePort());
-    const outcomes = await probe({ ...TEST_ENV, PORT: port, PGLITE_DIR: dataDir }, { writes: [dataDir] });
+    const outcomes = await probe({ ...TEST_ENV, PORT: port, PGLITE_DIR: dataDir }, {
+      writes: [dataDir],
+      runsDeno: true,
+    });
     assert.deepEqual(outcomes, {
       "read a static file": "allowed",
       "listen on the configured port": "allowed",
       "write in the data folder": "allowed",
+      "run Deno": "allowed",
       ...DENIED,
     });
   } finally {

@@ -3,7 +3,7 @@
  * (same permission flags), for tests that stop, kill or multiply servers.
  */
 import { loadConfig } from "../fresh.config.ts";
-import { fileAccess, netAccess } from "../lib/net_access.ts";
+import { localAccess, netAccess } from "../lib/net_access.ts";
 import { TEST_ENV } from "./harness.ts";
 
 const root = new URL("../", import.meta.url);
@@ -17,7 +17,7 @@ export async function taskArgs(task: "start" | "serve", env: Record<string, stri
   const config = loadConfig(env);
   const command = (tasks[task] as string).split("&&").at(-1)!.trim()
     .replace(/--allow-net=\$\([^)]*\)/, `--allow-net=${netAccess(config)}`)
-    .replace(/\$\([^)]*--files\)/, fileAccess(config));
+    .replace(/\$\([^)]*--local\)/, localAccess(config));
   return command.split(/\s+/).slice(1);
 }
 
