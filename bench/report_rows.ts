@@ -51,14 +51,14 @@ export function buildRows(results: BenchResults, options: BenchOptions): Row[] {
     rows.push(session("memory", "per WebSocket, on arrival", "KiB", (r) => r.memory?.arrivalPerSocketKiB));
     rows.push(session("memory", "server per user, at rest", "KiB", (r) => r.memory?.perUserKiB));
     const perSocket = session("memory", "per WebSocket, at rest", "KiB", (r) => r.memory?.perSocketKiB);
-    // The embedded database lives in the server's process and gives back its start-up memory in steps of its
-    // own, so growth there is not the sockets' alone: the verdict needs PostgreSQL. Growth below zero means the
-    // idle reading caught a passing peak: no verdict from it either.
-    const embedded = options.databaseUrl === undefined && options.target === "quickchat";
-    const judged = judge(perSocket, "≤ 30 KiB", (v) => embedded || v <= 0 ? null : v <= 30);
+    // An embedded database open in the server's process gives back its start-up memory in steps of its own, so
+    // growth there is not the sockets' alone: no verdict then (in its own process, it is not in the readings).
+    // Growth below zero means the idle reading caught a passing peak: no verdict from it either.
     const memory = figures(results.sut)?.memory;
+    const embedded = memory?.includesDatabase ?? false;
+    const judged = judge(perSocket, "≤ 30 KiB", (v) => embedded || v <= 0 ? null : v <= 30);
     const notes = [judged.note];
-    if (embedded) notes.push("includes the embedded database; judged with --database-url");
+    if (embedded) notes.push("includes the embedded database; judged without it in the server's process");
     // Without memory seen given back, the resting reading may still hold the arrival's garbage.
     if (memory && !memory.released[1]) notes.push(`not seen to give memory back within ${options.restMs / 1000} s`);
     rows.push({ ...judged, note: notes.filter(Boolean).join("; ") });

@@ -131,3 +131,32 @@ Deno.test("report - a storm gives the server's CPU per join and the join's steps
   const p50 = find(all, "join storm (diff)", "join p50 (register → snapshot)");
   assert.equal(p50.note, "medians: register 2.50, socket open 1.00, first roster 0.50 ms");
 });
+
+Deno.test("report - memory per WebSocket is judged unless the embedded database shares the server's process", () => {
+  const memory = (perSocketKiB: number, includesDatabase: boolean) => ({
+    users: 2,
+    sockets: 4,
+    idleKiB: 1000,
+    arrivalKiB: 1200,
+    connectedKiB: 1000 + 4 * perSocketKiB,
+    steady: true,
+    released: [true, true] as [boolean, boolean],
+    arrivalPerSocketKiB: 50,
+    perUserKiB: 2 * perSocketKiB,
+    perSocketKiB,
+    includesDatabase,
+  });
+  const judged = (perSocketKiB: number, includesDatabase: boolean) =>
+    find(
+      rows("memory", { sut: { ...session(1), memory: memory(perSocketKiB, includesDatabase) } }),
+      "memory",
+      "per WebSocket, at rest",
+    );
+  assert.equal(judged(26, false).met, true);
+  assert.equal(judged(31, false).met, false);
+  const shared = judged(26, true);
+  assert.deepEqual([shared.met, shared.note], [
+    null,
+    "includes the embedded database; judged without it in the server's process",
+  ]);
+});

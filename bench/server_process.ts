@@ -54,12 +54,20 @@ export class ServerProcess {
   readonly pid: number;
   /** Label used in logs. */
   readonly name: string;
+  /** Whether Quick Chat's embedded database runs in the server's own process, where its memory counts. */
+  readonly databaseInProcess: boolean;
   #child: Deno.ChildProcess;
   #tail: string[] = [];
   #exitCode: number | undefined;
 
-  private constructor(name: string, url: URL, child: Deno.ChildProcess, verbose: boolean) {
+  private constructor(
+    name: string,
+    url: URL,
+    child: Deno.ChildProcess,
+    { verbose, databaseInProcess }: { verbose: boolean; databaseInProcess: boolean },
+  ) {
     this.name = name;
+    this.databaseInProcess = databaseInProcess;
     this.url = url;
     this.pid = child.pid;
     this.#child = child;
@@ -72,14 +80,17 @@ export class ServerProcess {
   static async start(options: ServerOptions): Promise<ServerProcess> {
     if (options.target === "relay") await ensureBaselineInstalled();
     const port = freePort();
-    const command = options.target === "relay"
-      ? relayCommand(port)
+    const { command, databaseInProcess } = options.target === "relay"
+      ? { command: relayCommand(port), databaseInProcess: false }
       : options.target === "deno-relay"
-      ? denoRelayCommand(port)
+      ? { command: denoRelayCommand(port), databaseInProcess: false }
       : quickChatCommand(port, options.databaseUrl);
     const child = command.spawn();
     const name = options.name ?? options.target;
-    const server = new ServerProcess(name, new URL(`http://127.0.0.1:${port}`), child, options.verbose ?? false);
+    const server = new ServerProcess(name, new URL(`http://127.0.0.1:${port}`), child, {
+      verbose: options.verbose ?? false,
+      databaseInProcess,
+    });
     running.add(server);
     try {
       await server.#waitHealthy();
@@ -182,7 +193,10 @@ export function baselineWsVersion(): string {
   return String(manifest.version);
 }
 
-function quickChatCommand(port: number, databaseUrl: string | undefined): Deno.Command {
+function quickChatCommand(
+  port: number,
+  databaseUrl: string | undefined,
+): { command: Deno.Command; databaseInProcess: boolean } {
   const env: Record<string, string> = {
     PORT: String(port),
     HOST: "127.0.0.1",
@@ -203,7 +217,7 @@ function quickChatCommand(port: number, databaseUrl: string | undefined): Deno.C
   }
   // The start task's file and program permissions: with the embedded database, Deno itself for its process.
   const local = localAccess(loadConfig(env)).split(" ");
-  return new Deno.Command(Deno.execPath(), {
+  const command = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-net", ...local, "--allow-env", ...extraDenoFlags(), "main.ts"],
     cwd: REPO_ROOT,
     env,
@@ -211,6 +225,8 @@ function quickChatCommand(port: number, databaseUrl: string | undefined): Deno.C
     stdout: "piped",
     stderr: "piped",
   });
+  const runsDeno = local.some((flag) => flag.startsWith("--allow-run"));
+  return { command, databaseInProcess: databaseUrl === undefined && !runsDeno };
 }
 
 function relayCommand(port: number): Deno.Command {

@@ -42,6 +42,8 @@ export interface MemoryResult {
   arrivalPerSocketKiB: number;
   perUserKiB: number;
   perSocketKiB: number;
+  /** Whether the readings include the embedded database, open in the server's own process. */
+  includesDatabase: boolean;
 }
 
 /** Everything measured on one server with one pool of users. */
@@ -111,6 +113,7 @@ export async function runChatSession(
         arrivalPerSocketKiB: (arrival.kib - idle.kib) / pool.socketCount,
         perUserKiB: delta / pool.size,
         perSocketKiB: delta / pool.socketCount,
+        includesDatabase: server.databaseInProcess,
       };
     }
     const pids = { server: server.pid };
