@@ -1,5 +1,7 @@
 import { Mutex, parse, PGlite, protocol, types } from "@electric-sql/pglite";
 import { Buffer } from "node:buffer";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { log } from "../lib/log.ts";
 import type { Database, NotificationHandler, Queryable } from "./database.ts";
 import { FrameReader, writeFrame } from "./pipe_frames.ts";
@@ -32,6 +34,9 @@ const UPKEEP_EVERY = 10_000;
  * less log, and grows it in smaller steps.
  */
 const INITDB_PARAMS = ["--wal-segsize=1"];
+
+/** How long a closing database's process may take to end before it is killed. */
+const CLOSE_TIMEOUT_MS = 10_000;
 
 /** How to open the embedded database. */
 export interface PgliteOptions {
@@ -77,7 +82,12 @@ export async function openPglite(
     ? await ProcessEngine.start(dataDir)
     : new InlineEngine(await startPglite(dataDir));
   const runner = new StatementRunner(engine, upkeepEvery);
-  await runner.loadArrayParsers();
+  try {
+    await runner.loadArrayParsers();
+  } catch (error) {
+    await runner.close().catch(() => {});
+    throw error;
+  }
   return {
     kind: "pglite",
     placement,
@@ -141,7 +151,10 @@ class ProcessEngine implements Engine {
   #child: Deno.ChildProcess;
   #writer: WritableStreamDefaultWriter<Uint8Array>;
   #reader: FrameReader;
+  /** Closed by its owner. */
   #closed = false;
+  /** Ended, or no longer to be trusted; statements then fail as an outage. */
+  #ended = false;
   #exited: Promise<Deno.CommandStatus>;
 
   private constructor(child: Deno.ChildProcess) {
@@ -150,16 +163,18 @@ class ProcessEngine implements Engine {
     this.#reader = new FrameReader(child.stdout);
     this.#exited = child.status.then((status) => {
       if (!this.#closed) log.error("database.process_exited", { code: status.code, signal: status.signal });
-      this.#closed = true;
+      this.#ended = true;
       return status;
     });
   }
 
   static async start(dataDir: string | undefined): Promise<ProcessEngine> {
     const args = ["run", "--quiet", "--no-prompt", "--cached-only"];
-    if (dataDir === undefined) args.push("--allow-read=.");
-    else args.push(`--allow-read=.,${dataDir}`, `--allow-write=${dataDir}`);
-    args.push(PROCESS_MAIN.pathname, ...(dataDir === undefined ? [] : [dataDir]));
+    // The child runs in the app's folder: a relative data folder is resolved here, as PGlite in this process would.
+    const folder = dataDir === undefined ? undefined : resolve(dataDir);
+    if (folder === undefined) args.push("--allow-read=.");
+    else args.push(`--allow-read=.,${folder}`, `--allow-write=${folder}`);
+    args.push(fileURLToPath(PROCESS_MAIN), ...(folder === undefined ? [] : [folder]));
     const child = new Deno.Command(Deno.execPath(), {
       args,
       cwd: new URL("../", import.meta.url),
@@ -168,8 +183,13 @@ class ProcessEngine implements Engine {
       stderr: "inherit",
     }).spawn();
     const engine = new ProcessEngine(child);
-    // The child answers an empty request once PGlite is open.
-    await engine.exec(new Uint8Array());
+    try {
+      // The child answers an empty request once PGlite is open.
+      await engine.exec(new Uint8Array());
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
     return engine;
   }
 
@@ -178,7 +198,7 @@ class ProcessEngine implements Engine {
   }
 
   async exec(message: Uint8Array): Promise<Uint8Array> {
-    if (this.#closed) throw processEnded();
+    if (this.#ended) throw processEnded();
     let cause: unknown;
     try {
       await writeFrame(this.#writer, message);
@@ -188,23 +208,27 @@ class ProcessEngine implements Engine {
       cause = error;
     }
     // Gone, or out of step with its replies: either way no later reply can be trusted.
+    this.#ended = true;
+    this.#kill();
+    throw processEnded(cause);
+  }
+
+  async close(): Promise<void> {
     this.#closed = true;
+    // The end of its input tells the child to close PGlite and exit.
+    await this.#writer.close().catch(() => {});
+    const timer = setTimeout(() => this.#kill(), CLOSE_TIMEOUT_MS);
+    await this.#exited;
+    clearTimeout(timer);
+    await this.#reader.cancel().catch(() => {});
+  }
+
+  #kill(): void {
     try {
       this.#child.kill("SIGKILL");
     } catch {
       // It had exited already.
     }
-    throw processEnded(cause);
-  }
-
-  async close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
-      // The end of its input tells the child to close PGlite and exit.
-      await this.#writer.close().catch(() => {});
-    }
-    await this.#exited;
-    await this.#reader.cancel().catch(() => {});
   }
 }
 
@@ -249,8 +273,9 @@ class StatementRunner {
         WHERE a.typcategory = 'A' GROUP BY b.oid, b.typarray ORDER BY b.oid`,
     );
     for (const { oid, typarray } of rows) {
-      const element = this.#parsers[oid];
-      if (element) this.#parsers[typarray] = (value, type) => types.arrayParser(value, element, type ?? typarray);
+      // Elements without a parser of their own (uuid, say) stay strings, inside a parsed array.
+      const element = this.#parsers[oid] as types.Parser | undefined;
+      this.#parsers[typarray] = (value, type) => types.arrayParser(value, element!, type ?? typarray);
     }
   }
 
@@ -266,10 +291,14 @@ class StatementRunner {
     const result = await this.#lock.runExclusive(async () => {
       await this.#simple("BEGIN");
       let open = true;
+      // One statement at a time, in the order asked, as on a connection of its own.
+      let previous: Promise<unknown> = Promise.resolve();
       const tx: Queryable = {
         query: <Row>(sql: string, params?: unknown[]) => {
           if (!open) return Promise.reject(new Error("the transaction has ended"));
-          return this.#statement<Row>(sql, params);
+          const statement = previous.then(() => this.#statement<Row>(sql, params));
+          previous = statement.catch(() => {});
+          return statement;
         },
       };
       try {

@@ -211,6 +211,25 @@ dbOnlyTest("db - a statement run again with other parameters returns their rows,
   }
 });
 
+dbOnlyTest("db - statements of a transaction asked for at once each get their own rows", async (db) => {
+  // Texts not seen before, so that each is prepared as it first runs.
+  const tag = crypto.randomUUID().slice(0, 8);
+  const [a, b, c] = await db.transaction((tx) =>
+    Promise.all([
+      tx.query<{ a: number }>(`SELECT $1::int + 1 AS a, '${tag}' AS tag`, [1]),
+      tx.query<{ b: number }>(`SELECT $1::int + 2 AS b, '${tag}' AS tag`, [1]),
+      tx.query<{ c: string }>(`SELECT $1::text AS c, '${tag}' AS tag`, ["three"]),
+    ])
+  );
+  assert.deepEqual([a, b, c], [[{ a: 2, tag }], [{ b: 3, tag }], [{ c: "three", tag }]]);
+});
+
+dbOnlyTest("db - arrays come back as arrays, of numbers and of uuids", async (db) => {
+  const user = id();
+  const [row] = await db.query("SELECT ARRAY[$1::int, 2] AS numbers, ARRAY[$2::uuid] AS ids", [1, user]);
+  assert.deepEqual(row, { numbers: [1, 2], ids: [user] });
+});
+
 dbOnlyTest("db - a statement that failed runs once what it needs exists", async (db) => {
   const table = `later_${id().replaceAll("-", "")}`;
   const sql = `SELECT count(*)::int AS n FROM ${table}`;

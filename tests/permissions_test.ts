@@ -49,6 +49,7 @@ Deno.test("permissions - code in the server cannot read outside the app, write, 
     "listen on the configured port": "allowed",
     // Until it listens: the embedded database's process starts by then.
     "run Deno": "allowed",
+    "database": "process",
     ...DENIED,
   });
 });
@@ -60,6 +61,7 @@ Deno.test("permissions - with PGLITE_PROCESS=false the server may never start a 
     "read a static file": "allowed",
     "listen on the configured port": "allowed",
     "run Deno": "denied",
+    "database": "inline",
     ...DENIED,
   });
 });
@@ -75,6 +77,7 @@ Deno.test({
     "listen on the configured port": "allowed",
     "connect to the database": "allowed",
     "run Deno": "denied",
+    "database": "postgres",
     ...DENIED,
   });
 });
@@ -92,6 +95,7 @@ Deno.test("permissions - with PGLITE_DIR, its folder is the one place the server
       "listen on the configured port": "allowed",
       "write in the data folder": "allowed",
       "run Deno": "allowed",
+      "database": "process",
       ...DENIED,
     });
   } finally {
