@@ -75,3 +75,49 @@ export class FrameReader {
     return taken;
   }
 }
+
+/** A source of bytes read synchronously, such as `Deno.stdin`. */
+export interface SyncReader {
+  readSync(into: Uint8Array): number | null;
+}
+
+/** A sink of bytes written synchronously, such as `Deno.stdout`. */
+export interface SyncWriter {
+  writeSync(bytes: Uint8Array): number;
+}
+
+/**
+ * Reads the next message, blocking until it is whole; `null` once the input
+ * ended between two messages. For a process that has nothing else to do
+ * meanwhile: no turn of an event loop stands between the bytes and the caller.
+ */
+export function readFrameSync(input: SyncReader): Uint8Array | null {
+  const header = new Uint8Array(4);
+  if (!fillSync(input, header)) return null;
+  const length = new DataView(header.buffer).getUint32(0);
+  if (length > MAX_FRAME_BYTES) throw new RangeError(`a message of ${length} bytes is over the limit`);
+  const body = new Uint8Array(length);
+  if (length > 0 && !fillSync(input, body)) throw new Error("the stream ended inside a message");
+  return body;
+}
+
+/** Writes one message, blocking until all of it is written. */
+export function writeFrameSync(output: SyncWriter, bytes: Uint8Array): void {
+  const frame = new Uint8Array(4 + bytes.length);
+  new DataView(frame.buffer).setUint32(0, bytes.length);
+  frame.set(bytes, 4);
+  for (let written = 0; written < frame.length;) written += output.writeSync(frame.subarray(written));
+}
+
+/** Fills `into`; false when the input ended before its first byte, an error when it ended after. */
+function fillSync(input: SyncReader, into: Uint8Array): boolean {
+  for (let filled = 0; filled < into.length;) {
+    const read = input.readSync(into.subarray(filled));
+    if (read === null) {
+      if (filled === 0) return false;
+      throw new Error("the stream ended inside a message");
+    }
+    filled += read;
+  }
+  return true;
+}

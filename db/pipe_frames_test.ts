@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { FrameReader, MAX_FRAME_BYTES, writeFrame } from "./pipe_frames.ts";
+import {
+  FrameReader,
+  MAX_FRAME_BYTES,
+  readFrameSync,
+  type SyncReader,
+  writeFrame,
+  writeFrameSync,
+} from "./pipe_frames.ts";
 
 /** A stream that hands out the given chunks, then ends. */
 function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
@@ -50,4 +57,45 @@ Deno.test("pipe frames - a length over the limit is refused before anything is b
   const header = new Uint8Array(4);
   new DataView(header.buffer).setUint32(0, MAX_FRAME_BYTES + 1);
   await assert.rejects(new FrameReader(streamOf([header])).read(), RangeError);
+});
+
+/** A synchronous reader that hands out at most `size` bytes per read. */
+function syncReaderOf(bytes: Uint8Array, size: number): SyncReader {
+  let at = 0;
+  return {
+    readSync(into) {
+      if (at === bytes.length) return null;
+      const count = Math.min(size, into.length, bytes.length - at);
+      into.set(bytes.subarray(at, at + count));
+      at += count;
+      return count;
+    },
+  };
+}
+
+Deno.test("pipe frames - read and written synchronously, messages come out as the streams' do", async () => {
+  const bytes = await framed(messages);
+  // Written by a sink that takes at most 3 bytes at a time.
+  const written: number[] = [];
+  const sink = {
+    writeSync(chunk: Uint8Array) {
+      const taken = chunk.subarray(0, 3);
+      written.push(...taken);
+      return taken.length;
+    },
+  };
+  for (const message of messages) writeFrameSync(sink, message);
+  assert.deepEqual(written, [...bytes]);
+  for (const size of [1, 2, 5, bytes.length]) {
+    const reader = syncReaderOf(bytes, size);
+    const read: number[][] = [];
+    for (let message = readFrameSync(reader); message !== null; message = readFrameSync(reader)) {
+      read.push([...message]);
+    }
+    assert.deepEqual(read, messages.map((message) => [...message]), `reads of ${size}`);
+  }
+  assert.throws(() => readFrameSync(syncReaderOf(bytes.subarray(0, 6), 4)), /ended inside a message/);
+  const header = new Uint8Array(4);
+  new DataView(header.buffer).setUint32(0, MAX_FRAME_BYTES + 1);
+  assert.throws(() => readFrameSync(syncReaderOf(header, 4)), RangeError);
 });
