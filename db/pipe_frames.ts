@@ -8,10 +8,22 @@ export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
 
 /** Writes one message. */
 export async function writeFrame(writer: WritableStreamDefaultWriter<Uint8Array>, bytes: Uint8Array): Promise<void> {
+  await writer.write(framed(bytes));
+}
+
+/** A message with its length in front. */
+function framed(bytes: Uint8Array): Uint8Array {
   const frame = new Uint8Array(4 + bytes.length);
   new DataView(frame.buffer).setUint32(0, bytes.length);
   frame.set(bytes, 4);
-  await writer.write(frame);
+  return frame;
+}
+
+/** The length a message's header gives, refused when over the limit. */
+function lengthOf(header: Uint8Array): number {
+  const length = new DataView(header.buffer, header.byteOffset, 4).getUint32(0);
+  if (length > MAX_FRAME_BYTES) throw new RangeError(`a message of ${length} bytes is over the limit`);
+  return length;
 }
 
 /** Reads messages one after another from a stream. */
@@ -28,9 +40,7 @@ export class FrameReader {
   async read(): Promise<Uint8Array | null> {
     const header = await this.#take(4);
     if (header === null) return null;
-    const length = new DataView(header.buffer, header.byteOffset, 4).getUint32(0);
-    if (length > MAX_FRAME_BYTES) throw new RangeError(`a message of ${length} bytes is over the limit`);
-    const body = await this.#take(length);
+    const body = await this.#take(lengthOf(header));
     if (body === null) throw new Error("the stream ended inside a message");
     return body;
   }
@@ -94,8 +104,7 @@ export interface SyncWriter {
 export function readFrameSync(input: SyncReader): Uint8Array | null {
   const header = new Uint8Array(4);
   if (!fillSync(input, header)) return null;
-  const length = new DataView(header.buffer).getUint32(0);
-  if (length > MAX_FRAME_BYTES) throw new RangeError(`a message of ${length} bytes is over the limit`);
+  const length = lengthOf(header);
   const body = new Uint8Array(length);
   if (length > 0 && !fillSync(input, body)) throw new Error("the stream ended inside a message");
   return body;
@@ -103,9 +112,7 @@ export function readFrameSync(input: SyncReader): Uint8Array | null {
 
 /** Writes one message, blocking until all of it is written. */
 export function writeFrameSync(output: SyncWriter, bytes: Uint8Array): void {
-  const frame = new Uint8Array(4 + bytes.length);
-  new DataView(frame.buffer).setUint32(0, bytes.length);
-  frame.set(bytes, 4);
+  const frame = framed(bytes);
   for (let written = 0; written < frame.length;) written += output.writeSync(frame.subarray(written));
 }
 
