@@ -9,6 +9,8 @@ const FOLLOWERS_PER_INTERVAL = 250;
 const FLUSH_SLICE = 256;
 /** The longest a roster change waits before it is sent. */
 const MAX_FLUSH_INTERVAL_MS = 1000;
+/** A pause in changes this long lets a crowded feed flush after half its interval. */
+const QUIET_MS = 50;
 /**
  * Users per roster frame in diff mode, snapshots and diffs alike. A socket
  * keeps write buffers as large as the largest frame it sent, so bounded frames
@@ -23,8 +25,11 @@ export const ROSTER_CHUNK = 50;
  * serialized once for all sockets, so a join storm of N users costs O(N)
  * frames per interval instead of O(N²) immediate ones. The interval grows
  * with the number of followers (100 ms per 250, up to a second), so a crowded
- * server sends fewer, larger diffs. A socket that falls behind skips diffs
- * and gets a full snapshot once it has drained.
+ * server sends fewer, larger diffs. A change after a quiet interval goes out
+ * at once, and once changes pause for {@link QUIET_MS} a crowded feed need
+ * only wait half its interval: flushes are never closer than that, and a
+ * lone join on a busy server is not held back for a second. A socket that
+ * falls behind skips diffs and gets a full snapshot once it has drained.
  *
  * In diff mode a large roster goes out as a `presence` frame with the first
  * {@link ROSTER_CHUNK} users and `presence_diff` joins with the rest, right
@@ -57,6 +62,9 @@ export class RosterFeed {
   /** The next slice of a flush in progress. */
   #slice: ReturnType<typeof setTimeout> | undefined;
   #flushing = false;
+  /** When the last flush started, and when the roster last changed (`performance.now()`). */
+  #lastFlushAt = -Infinity;
+  #lastChangeAt = 0;
 
   /** Whether a user is in the roster. */
   has(userId: string): boolean {
@@ -121,14 +129,33 @@ export class RosterFeed {
     this.#full = null;
     this.#pending.delete(userId);
     this.#pending.set(userId, { name, seq: ++this.#seq });
+    this.#lastChangeAt = performance.now();
     this.#schedule();
   }
 
   #schedule(): void {
     if (this.#timer !== undefined || this.#flushing) return;
+    this.#timer = setTimeout(() => this.#flushWhenDue(), Math.max(0, this.#dueAt() - performance.now()));
+  }
+
+  /**
+   * When the pending changes go out: an interval after the last flush, or
+   * half an interval (at least {@link FLUSH_INTERVAL_MS}) after it once the
+   * changes have paused for {@link QUIET_MS}.
+   */
+  #dueAt(): number {
     const intervals = Math.max(1, this.#followers.size / FOLLOWERS_PER_INTERVAL);
-    const delay = Math.min(MAX_FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS * intervals);
-    this.#timer = setTimeout(() => this.#flush(), delay);
+    const interval = Math.min(MAX_FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS * intervals);
+    const earliest = this.#lastFlushAt + Math.max(FLUSH_INTERVAL_MS, interval / 2);
+    return Math.min(this.#lastFlushAt + interval, Math.max(this.#lastChangeAt + QUIET_MS, earliest));
+  }
+
+  /** Flushes, or waits on while changes keep coming and the interval has not run out. */
+  #flushWhenDue(): void {
+    this.#timer = undefined;
+    const wait = this.#dueAt() - performance.now();
+    if (wait >= 1) this.#timer = setTimeout(() => this.#flushWhenDue(), wait);
+    else this.#flush();
   }
 
   /**
@@ -137,7 +164,7 @@ export class RosterFeed {
    * behind thousands of sends. The next flush starts after this one ends.
    */
   #flush(): void {
-    this.#timer = undefined;
+    this.#lastFlushAt = performance.now();
     const changes = [...this.#pending];
     this.#pending.clear();
     const flushSeq = this.#seq;

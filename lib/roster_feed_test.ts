@@ -111,3 +111,43 @@ Deno.test("roster feed - a large diff is split into bounded frames", async () =>
   assert.deepEqual(second.joins, [{ user_id: `u${ROSTER_CHUNK}`, name: `User ${ROSTER_CHUNK}` }]);
   feed.close();
 });
+
+/** A feed with `count` diff followers besides the returned watcher, which follows first. */
+function crowdedFeed(count: number) {
+  const feed = new RosterFeed();
+  const watcher = follower(true);
+  feed.follow(watcher.connection);
+  for (let i = 0; i < count; i++) feed.follow(follower(true).connection);
+  return { feed, watcher };
+}
+
+Deno.test("roster feed - on a crowded feed, a change after a pause goes out within half the interval", async () => {
+  // 2,000 followers: an interval of 800 ms.
+  const { feed, watcher } = crowdedFeed(1999);
+  feed.set("a", "Ada");
+  await watcher.next();
+  const firstSent = performance.now();
+  feed.set("b", "Bob");
+  assert.deepEqual((await watcher.next()).joins, [{ user_id: "b", name: "Bob" }]);
+  const gap = performance.now() - firstSent;
+  assert.ok(gap >= 390, `never closer than half the interval (${gap.toFixed(0)} ms)`);
+  assert.ok(gap < 700, `not held for the whole interval (${gap.toFixed(0)} ms)`);
+  feed.close();
+});
+
+Deno.test("roster feed - on a crowded feed, changes that keep coming wait the whole interval", async () => {
+  const { feed, watcher } = crowdedFeed(1999);
+  let n = 0;
+  // Fewer than a frame's worth of changes per interval, so each flush is one frame.
+  const changes = setInterval(() => feed.set(`u${n}`, `User ${n++}`), 20);
+  try {
+    await watcher.next();
+    const firstSent = performance.now();
+    await watcher.next();
+    const gap = performance.now() - firstSent;
+    assert.ok(gap >= 790, `one flush per interval while changes keep coming (${gap.toFixed(0)} ms)`);
+  } finally {
+    clearInterval(changes);
+    feed.close();
+  }
+});
