@@ -62,7 +62,7 @@ export class RosterFeed {
   /** The next slice of a flush in progress. */
   #slice: ReturnType<typeof setTimeout> | undefined;
   #flushing = false;
-  /** When the last flush started, and when the roster last changed (`performance.now()`). */
+  /** When the last flush ended, and when the roster last changed (`performance.now()`). */
   #lastFlushAt = -Infinity;
   #lastChangeAt = 0;
 
@@ -139,9 +139,9 @@ export class RosterFeed {
   }
 
   /**
-   * When the pending changes go out: an interval after the last flush, or
-   * half an interval (at least {@link FLUSH_INTERVAL_MS}) after it once the
-   * changes have paused for {@link QUIET_MS}.
+   * When the pending changes go out: an interval after the last flush
+   * ended, or half an interval (at least {@link FLUSH_INTERVAL_MS}) after it
+   * once the changes have paused for {@link QUIET_MS}.
    */
   #dueAt(): number {
     const intervals = Math.max(1, this.#followers.size / FOLLOWERS_PER_INTERVAL);
@@ -164,7 +164,6 @@ export class RosterFeed {
    * behind thousands of sends. The next flush starts after this one ends.
    */
   #flush(): void {
-    this.#lastFlushAt = performance.now();
     const changes = [...this.#pending];
     this.#pending.clear();
     const flushSeq = this.#seq;
@@ -201,6 +200,7 @@ export class RosterFeed {
         return;
       }
       this.#flushing = false;
+      this.#lastFlushAt = performance.now();
       if (behind || this.#pending.size > 0) this.#schedule();
     };
     sendSlice(0);
