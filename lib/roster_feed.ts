@@ -9,7 +9,7 @@ const FOLLOWERS_PER_INTERVAL = 250;
 const FLUSH_SLICE = 256;
 /** The longest a roster change waits before it is sent. */
 const MAX_FLUSH_INTERVAL_MS = 1000;
-/** A pause in changes this long lets a crowded feed flush after half its interval. */
+/** A pause in changes this long lets a crowded feed flush half an interval after the last flush. */
 const QUIET_MS = 50;
 /**
  * Users per roster frame in diff mode, snapshots and diffs alike. A socket
@@ -21,15 +21,16 @@ export const ROSTER_CHUNK = 50;
 
 /**
  * The roster as this instance knows it, and the presence sockets that follow
- * it. Changes are coalesced: at most one frame per socket per flush interval,
- * serialized once for all sockets, so a join storm of N users costs O(N)
- * frames per interval instead of O(N²) immediate ones. The interval grows
- * with the number of followers (100 ms per 250, up to a second), so a crowded
- * server sends fewer, larger diffs. A change after a quiet interval goes out
- * at once, and once changes pause for {@link QUIET_MS} a crowded feed need
- * only wait half its interval: flushes are never closer than that, and a
- * lone join on a busy server is not held back for a second. A socket that
- * falls behind skips diffs and gets a full snapshot once it has drained.
+ * it. Changes are coalesced into flushes, serialized once for all sockets,
+ * so a join storm of N users costs O(N) frames per flush instead of O(N²)
+ * immediate ones. Flushes are an interval apart while changes keep coming;
+ * the interval grows with the number of followers (100 ms per 250, up to a
+ * second), so a crowded server sends fewer, larger diffs. A change a whole
+ * interval after the last flush goes out at once, and once changes pause for
+ * {@link QUIET_MS} a crowded feed waits only half its interval: a lone join
+ * on a busy server is not held back for a second, and flushes are never
+ * closer than half an interval, nor than {@link FLUSH_INTERVAL_MS}. A socket
+ * that falls behind skips diffs and gets a full snapshot once it has drained.
  *
  * In diff mode a large roster goes out as a `presence` frame with the first
  * {@link ROSTER_CHUNK} users and `presence_diff` joins with the rest, right
@@ -41,7 +42,7 @@ export const ROSTER_CHUNK = 50;
  * ```ts
  * const feed = new RosterFeed();
  * feed.follow(connection); // sends the snapshot
- * feed.set(userId, "Ada"); // the followers hear of it within 100 ms
+ * feed.set(userId, "Ada"); // the followers hear of it at once, the next change within the interval
  * ```
  */
 export class RosterFeed {
@@ -62,9 +63,10 @@ export class RosterFeed {
   /** The next slice of a flush in progress. */
   #slice: ReturnType<typeof setTimeout> | undefined;
   #flushing = false;
+  #closed = false;
   /** When the last flush ended, and when the roster last changed (`performance.now()`). */
-  #lastFlushAt = -Infinity;
-  #lastChangeAt = 0;
+  #lastFlushEnd = -Infinity;
+  #lastChangeAt = -Infinity;
 
   /** Whether a user is in the roster. */
   has(userId: string): boolean {
@@ -118,11 +120,13 @@ export class RosterFeed {
     this.#followers.delete(connection);
   }
 
-  /** Stops the flush timer. */
+  /** Stops flushing: changes after this reach no one. */
   close(): void {
+    this.#closed = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#slice);
     this.#timer = undefined;
+    this.#flushing = false;
   }
 
   #changed(userId: string, name: string | null): void {
@@ -133,29 +137,38 @@ export class RosterFeed {
     this.#schedule();
   }
 
+  /** Arms the flush timer, even when the flush is due now, so that changes made in the same turn go out together. */
   #schedule(): void {
-    if (this.#timer !== undefined || this.#flushing) return;
-    this.#timer = setTimeout(() => this.#flushWhenDue(), Math.max(0, this.#dueAt() - performance.now()));
+    if (this.#timer !== undefined || this.#flushing || this.#closed) return;
+    this.#arm(this.#dueAt() - performance.now());
   }
 
-  /**
-   * When the pending changes go out: an interval after the last flush
-   * ended, or half an interval (at least {@link FLUSH_INTERVAL_MS}) after it
-   * once the changes have paused for {@link QUIET_MS}.
-   */
-  #dueAt(): number {
-    const intervals = Math.max(1, this.#followers.size / FOLLOWERS_PER_INTERVAL);
-    const interval = Math.min(MAX_FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS * intervals);
-    const earliest = this.#lastFlushAt + Math.max(FLUSH_INTERVAL_MS, interval / 2);
-    return Math.min(this.#lastFlushAt + interval, Math.max(this.#lastChangeAt + QUIET_MS, earliest));
+  #arm(waitMs: number): void {
+    // Whole milliseconds, rounded up, as timers count them: a flush is never early, and a re-arm never spins.
+    this.#timer = setTimeout(() => this.#flushWhenDue(), Math.max(0, Math.ceil(waitMs)));
   }
 
   /** Flushes, or waits on while changes keep coming and the interval has not run out. */
   #flushWhenDue(): void {
     this.#timer = undefined;
-    const wait = this.#dueAt() - performance.now();
-    if (wait >= 1) this.#timer = setTimeout(() => this.#flushWhenDue(), wait);
+    const waitMs = this.#dueAt() - performance.now();
+    if (waitMs > 0) this.#arm(waitMs);
     else this.#flush();
+  }
+
+  /**
+   * When the pending changes go out: an interval after the last flush
+   * ended, or half an interval (at least {@link FLUSH_INTERVAL_MS}) after it
+   * once the changes have paused for {@link QUIET_MS}. A sweep for sockets
+   * that fell behind, with no change to send, waits the whole interval.
+   */
+  #dueAt(): number {
+    const intervals = Math.max(1, this.#followers.size / FOLLOWERS_PER_INTERVAL);
+    const interval = Math.min(MAX_FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS * intervals);
+    const latest = this.#lastFlushEnd + interval;
+    if (this.#pending.size === 0) return latest;
+    const earliest = this.#lastFlushEnd + Math.max(FLUSH_INTERVAL_MS, interval / 2);
+    return Math.min(latest, Math.max(this.#lastChangeAt + QUIET_MS, earliest));
   }
 
   /**
@@ -200,7 +213,7 @@ export class RosterFeed {
         return;
       }
       this.#flushing = false;
-      this.#lastFlushAt = performance.now();
+      this.#lastFlushEnd = performance.now();
       if (behind || this.#pending.size > 0) this.#schedule();
     };
     sendSlice(0);

@@ -3,6 +3,9 @@ import { recordingConnection } from "../tests/recording_connection.ts";
 import { ConnectionKind } from "./connection.ts";
 import { ROSTER_CHUNK, RosterFeed } from "./roster_feed.ts";
 
+/** How long a test waits for a frame before it fails. */
+const FRAME_TIMEOUT_MS = 5000;
+
 /** A presence follower whose frames are recorded, taken one by one after the snapshot. */
 function follower(diff: boolean) {
   const { connection, frames, socket, nextSend } = recordingConnection(crypto.randomUUID(), ConnectionKind.Presence);
@@ -10,7 +13,15 @@ function follower(diff: boolean) {
   // Frames are taken in order; the snapshot that `follow` sends is the first.
   let taken = 1;
   const next = async () => {
-    while (frames.length <= taken) await nextSend();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no frame within ${FRAME_TIMEOUT_MS} ms`)), FRAME_TIMEOUT_MS);
+    });
+    try {
+      while (frames.length <= taken) await Promise.race([nextSend(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
     return frames[taken++];
   };
   return { connection, frames, socket, next };
@@ -112,42 +123,83 @@ Deno.test("roster feed - a large diff is split into bounded frames", async () =>
   feed.close();
 });
 
-/** A feed with `count` diff followers besides the returned watcher, which follows first. */
-function crowdedFeed(count: number) {
+/**
+ * A feed of 2,000 diff followers, so an interval of 800 ms. The first of
+ * them hears each flush as it starts; `flushed` resolves as one ends.
+ */
+function crowdedFeed() {
   const feed = new RosterFeed();
-  const watcher = follower(true);
-  feed.follow(watcher.connection);
-  for (let i = 0; i < count; i++) feed.follow(follower(true).connection);
-  return { feed, watcher };
+  const first = follower(true);
+  feed.follow(first.connection);
+  for (let i = 0; i < 1998; i++) feed.follow(follower(true).connection);
+  const last = follower(true);
+  feed.follow(last.connection);
+  /** Waits until a flush has reached every follower, and takes its frame off both watchers. */
+  const flushed = async () => {
+    const frame = await last.next();
+    assert.deepEqual(await first.next(), frame);
+  };
+  return { feed, first, flushed };
 }
 
-Deno.test("roster feed - on a crowded feed, a change after a pause goes out within half the interval", async () => {
-  // 2,000 followers: an interval of 800 ms.
-  const { feed, watcher } = crowdedFeed(1999);
-  feed.set("a", "Ada");
-  await watcher.next();
-  const firstSent = performance.now();
-  feed.set("b", "Bob");
-  assert.deepEqual((await watcher.next()).joins, [{ user_id: "b", name: "Bob" }]);
-  const gap = performance.now() - firstSent;
-  assert.ok(gap >= 390, `never closer than half the interval (${gap.toFixed(0)} ms)`);
-  assert.ok(gap < 700, `not held for the whole interval (${gap.toFixed(0)} ms)`);
-  feed.close();
+Deno.test("roster feed - on a crowded feed, a change a whole interval after the last flush goes out at once", async () => {
+  const { feed, first, flushed } = crowdedFeed();
+  try {
+    feed.set("a", "Ada");
+    await flushed();
+    // A whole interval with no change.
+    await new Promise((resolve) => setTimeout(resolve, 850));
+    const changed = performance.now();
+    feed.set("b", "Bob");
+    assert.deepEqual((await first.next()).joins, [{ user_id: "b", name: "Bob" }]);
+    const waited = performance.now() - changed;
+    assert.ok(waited < 400, `sent at once, not an interval later (${waited.toFixed(0)} ms)`);
+  } finally {
+    feed.close();
+  }
+});
+
+Deno.test("roster feed - on a crowded feed, changes that pause go out half an interval after the last flush", async () => {
+  const { feed, first, flushed } = crowdedFeed();
+  try {
+    feed.set("a", "Ada");
+    await flushed();
+    const flushEnded = performance.now();
+    feed.set("b", "Bob");
+    assert.deepEqual((await first.next()).joins, [{ user_id: "b", name: "Bob" }]);
+    const gap = performance.now() - flushEnded;
+    assert.ok(gap >= 399, `never closer than half the interval (${gap.toFixed(0)} ms)`);
+    assert.ok(gap < 750, `not held for the whole interval (${gap.toFixed(0)} ms)`);
+  } finally {
+    feed.close();
+  }
 });
 
 Deno.test("roster feed - on a crowded feed, changes that keep coming wait the whole interval", async () => {
-  const { feed, watcher } = crowdedFeed(1999);
+  const { feed, first, flushed } = crowdedFeed();
   let n = 0;
   // Fewer than a frame's worth of changes per interval, so each flush is one frame.
   const changes = setInterval(() => feed.set(`u${n}`, `User ${n++}`), 20);
   try {
-    await watcher.next();
-    const firstSent = performance.now();
-    await watcher.next();
-    const gap = performance.now() - firstSent;
-    assert.ok(gap >= 790, `one flush per interval while changes keep coming (${gap.toFixed(0)} ms)`);
+    await flushed();
+    const flushEnded = performance.now();
+    await first.next();
+    const gap = performance.now() - flushEnded;
+    assert.ok(gap >= 799, `one flush per interval while changes keep coming (${gap.toFixed(0)} ms)`);
+    assert.ok(gap < 1500, `flushed within the interval (${gap.toFixed(0)} ms)`);
   } finally {
     clearInterval(changes);
     feed.close();
   }
+});
+
+Deno.test("roster feed - a closed feed sends nothing more", async () => {
+  const feed = new RosterFeed();
+  const watcher = follower(true);
+  feed.follow(watcher.connection);
+  feed.close();
+  feed.set("a", "Ada");
+  // An open feed would send it from a timer armed now, which fires before this one.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(watcher.frames.length, 1, "the snapshot only");
 });
