@@ -105,7 +105,8 @@ export const PRESENCE_FRAMES: SocketFrames = {
     {
       schema: "PresenceDiffFrame",
       summary: "Diff mode only: who joined (or was renamed) and who left since the last frame. Changes are " +
-        `coalesced: at most one frame every ${FLUSH_INTERVAL_MS} ms, less often on a busy server.`,
+        `coalesced: at most one update every ${FLUSH_INTERVAL_MS} ms, less often on a busy server, and the first ` +
+        "change after a quiet spell at once.",
       example: { type: "presence_diff", joins: [{ user_id: bob, name: "Robert" }], leaves: [] },
     },
     pong,
