@@ -216,7 +216,8 @@ function quickChatCommand(
     env[name] = value.join("=");
   }
   // The start task's file and program permissions: with the embedded database, Deno itself for its process.
-  const local = localAccess(loadConfig(env)).split(" ");
+  const config = loadConfig(env);
+  const local = localAccess(config).split(" ");
   const command = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-net", ...local, "--allow-env", ...extraDenoFlags(), "main.ts"],
     cwd: REPO_ROOT,
@@ -225,8 +226,7 @@ function quickChatCommand(
     stdout: "piped",
     stderr: "piped",
   });
-  const runsDeno = local.some((flag) => flag.startsWith("--allow-run"));
-  return { command, databaseInProcess: databaseUrl === undefined && !runsDeno };
+  return { command, databaseInProcess: databaseUrl === undefined && !config.pgliteProcess };
 }
 
 function relayCommand(port: number): Deno.Command {
