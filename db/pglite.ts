@@ -301,13 +301,16 @@ class StatementRunner {
           return statement;
         },
       };
+      // A statement asked for and not awaited still runs before the transaction ends, as on a connection.
       try {
         const value = await fn(tx);
         open = false;
+        await previous;
         await this.#simple("COMMIT");
         return value;
       } catch (error) {
         open = false;
+        await previous;
         if (!this.#engine.closed) await this.#simple("ROLLBACK");
         throw error;
       }

@@ -185,6 +185,24 @@ dbOnlyTest("db - a transaction commits when its function resolves and leaves not
   assert.deepEqual((await listOnline(db)).map((u) => u.user_id), [kept]);
 });
 
+dbOnlyTest("db - statements a transaction asked for without awaiting them commit or roll back with it", async (db) => {
+  const kept = [id(), id()];
+  const dropped = [id(), id()];
+  await db.transaction((tx) => {
+    for (const user of kept) void upsertOnline(tx, user, "Ada");
+    return Promise.resolve();
+  });
+  const failure = new Error("changed my mind");
+  await assert.rejects(
+    db.transaction((tx) => {
+      for (const user of dropped) void upsertOnline(tx, user, "Bob");
+      return Promise.reject(failure);
+    }),
+    (error) => error === failure,
+  );
+  assert.deepEqual((await listOnline(db)).map((u) => u.user_id).sort(), [...kept].sort());
+});
+
 dbOnlyTest("db - a failed statement reports PostgreSQL's code, and the next one runs", async (db) => {
   const user = id();
   await db.query("INSERT INTO identities (user_id, display_name) VALUES ($1, 'Ada')", [user]);
