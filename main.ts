@@ -61,6 +61,7 @@ const root = new URL("./", import.meta.url);
  */
 export async function createQuickChat(config: Config, options: StartOptions = {}): Promise<QuickChat> {
   setLogLevel(config.logLevel);
+  const beating = Promise.withResolvers<Heartbeat>();
   const db = options.database ?? await openDatabase({
     ...config,
     onRetry(error, attempt, delayMs) {
@@ -71,6 +72,8 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
         error: String(error),
       });
     },
+    // The tables may have lost this instance and its users: rewrite them now rather than at the next beat.
+    onRestarted: () => void beating.promise.then((heartbeat) => heartbeat.resyncSoon()),
   });
   const instanceId = crypto.randomUUID();
   const bus = new Bus(db, instanceId);
@@ -79,6 +82,7 @@ export async function createQuickChat(config: Config, options: StartOptions = {}
   const chat = new Chat(presence, bus, config.limits, metrics);
   const identities = await Identities.create(db, config.sessionSecret);
   const heartbeat = new Heartbeat(db, presence, config.presence);
+  beating.resolve(heartbeat);
   await bus.start({
     event: (event, from) => presence.applyClusterEvent(event, from),
     frame: (json) => chat.deliver(json),

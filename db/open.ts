@@ -14,6 +14,11 @@ export interface DatabaseOptions {
   pgliteProcess?: boolean;
   /** Told about each failed attempt to reach PostgreSQL, before waiting `delayMs` to retry. */
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * Told when the embedded database's process ended and a new one, its schema
+   * up to date, serves in its place: rows it held only in memory are gone.
+   */
+  onRestarted?: () => void;
 }
 
 /** Longest wait between two attempts to reach PostgreSQL at start-up. */
@@ -31,12 +36,15 @@ const MAX_RETRY_DELAY_MS = 10_000;
  * ```
  */
 export async function openDatabase(
-  { databaseUrl, pgliteDir, pgliteProcess, onRetry }: DatabaseOptions,
+  { databaseUrl, pgliteDir, pgliteProcess, onRetry, onRestarted }: DatabaseOptions,
 ): Promise<Database> {
   for (let attempt = 1;; attempt++) {
-    const db = databaseUrl
-      ? openPostgres(databaseUrl)
-      : await openPglite({ dataDir: pgliteDir, placement: pgliteProcess === false ? "inline" : undefined });
+    const db = databaseUrl ? openPostgres(databaseUrl) : await openPglite({
+      dataDir: pgliteDir,
+      placement: pgliteProcess === false ? "inline" : undefined,
+      onRestart: async (fresh) => void await migrate(fresh),
+      onRestarted,
+    });
     try {
       await migrate(db);
       return db;

@@ -38,6 +38,12 @@ const INITDB_PARAMS = ["--wal-segsize=1"];
 /** How long a closing database's process may take to end before it is killed. */
 const CLOSE_TIMEOUT_MS = 10_000;
 
+/**
+ * Pauses before each attempt to start the database's process again after it
+ * ended; the last one repeats until an attempt succeeds.
+ */
+const RESTART_PAUSES_MS = [0, 1_000, 5_000];
+
 /** How to open the embedded database. */
 export interface PgliteOptions {
   /** A folder to keep the data in; in memory when unset. */
@@ -49,6 +55,13 @@ export interface PgliteOptions {
    * this one. By default a child process when this one may start Deno.
    */
   placement?: "process" | "inline";
+  /**
+   * Prepares the database of a process started again, after the last one
+   * ended, before it serves (brings its schema up to date, say).
+   */
+  onRestart?: (db: Database) => Promise<void>;
+  /** Told once a process started again serves: what the last one held in memory is gone. */
+  onRestarted?: () => void;
 }
 
 /**
@@ -68,7 +81,11 @@ interface Engine {
  * It runs in a child process of its own when this process may start one: the
  * database's memory (some 180 MiB resident, most of it touched once) then does
  * not sit in the server's address space, where the kernel's page scanning of
- * it stalls the server's thread and lengthens the slowest deliveries.
+ * it stalls the server's thread and lengthens the slowest deliveries. Should
+ * that process end (killed, say, when memory ran short), statements fail as an
+ * outage while another starts, prepared by `onRestart` before it serves: a
+ * process again, or PGlite in this process once this one may no longer start
+ * Deno (the server gives that permission up as soon as it listens).
  *
  * @example
  * ```ts
@@ -76,21 +93,64 @@ interface Engine {
  * ```
  */
 export async function openPglite(
-  { dataDir, upkeepEvery = UPKEEP_EVERY, placement = defaultPlacement() }: PgliteOptions = {},
+  { dataDir, upkeepEvery = UPKEEP_EVERY, placement = defaultPlacement(), onRestart, onRestarted }: PgliteOptions = {},
 ): Promise<Database & { placement: "process" | "inline" }> {
-  const engine = placement === "process"
-    ? await ProcessEngine.start(dataDir)
-    : new InlineEngine(await startPglite(dataDir));
-  const runner = new StatementRunner(engine, upkeepEvery);
+  const opened = Promise.withResolvers<StatementRunner>();
+  const options = { upkeepEvery, onRestart, onRestarted };
+  const start = async (where: "process" | "inline"): Promise<Engine> =>
+    where === "inline" ? new InlineEngine(await startPglite(dataDir)) : await ProcessEngine.start(dataDir, (lost) => {
+      void opened.promise.then((runner) => {
+        if (runner.serves(lost)) return restartEngine(runner, () => start(defaultPlacement()), options);
+      });
+    });
+  const runner = new StatementRunner(await start(placement), upkeepEvery);
+  opened.resolve(runner);
   try {
     await runner.loadArrayParsers();
   } catch (error) {
     await runner.close().catch(() => {});
     throw error;
   }
+  return asDatabase(runner);
+}
+
+/**
+ * Starts databases, after pauses, until one is prepared, and has the runner
+ * take it up in place of the process that ended.
+ */
+async function restartEngine(
+  runner: StatementRunner,
+  start: () => Promise<Engine>,
+  { upkeepEvery, onRestart, onRestarted }: PgliteOptions & { upkeepEvery: number },
+): Promise<void> {
+  for (let attempt = 1; !runner.closed; attempt++) {
+    const pauseMs = RESTART_PAUSES_MS[Math.min(attempt, RESTART_PAUSES_MS.length) - 1];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([new Promise((resolve) => timer = setTimeout(resolve, pauseMs)), runner.whenClosed]);
+    clearTimeout(timer);
+    if (runner.closed) return;
+    let engine: Engine | undefined;
+    try {
+      engine = await start();
+      await onRestart?.(asDatabase(new StatementRunner(engine, upkeepEvery)));
+      if (!await runner.adopt(engine)) return;
+      log.info("database.restarted", { attempt, placement: runner.placement });
+      onRestarted?.();
+      return;
+    } catch (error) {
+      log.error("database.restart_failed", { attempt, error: String(error) });
+      await engine?.close().catch(() => {});
+    }
+  }
+}
+
+/** The app's database interface on a runner. */
+function asDatabase(runner: StatementRunner) {
   return {
     kind: "pglite",
-    placement,
+    get placement() {
+      return runner.placement;
+    },
     query: (sql, params) => runner.run(sql, params),
     transaction: (fn) => runner.transaction(fn),
     listen: (channel, onNotify, onListen) => runner.listen(channel, onNotify, onListen),
@@ -98,7 +158,7 @@ export async function openPglite(
       await runner.run("SELECT pg_notify($1, $2)", [channel, payload]);
     },
     close: () => runner.close(),
-  };
+  } satisfies Database & { placement: "process" | "inline" };
 }
 
 /** Opens PGlite itself, with the app's settings. */
@@ -157,18 +217,22 @@ class ProcessEngine implements Engine {
   #ended = false;
   #exited: Promise<Deno.CommandStatus>;
 
-  private constructor(child: Deno.ChildProcess) {
+  private constructor(child: Deno.ChildProcess, onLost: (engine: ProcessEngine) => void) {
     this.#child = child;
     this.#writer = child.stdin.getWriter();
     this.#reader = new FrameReader(child.stdout);
     this.#exited = child.status.then((status) => {
-      if (!this.#closed) log.error("database.process_exited", { code: status.code, signal: status.signal });
       this.#ended = true;
+      if (!this.#closed) {
+        log.error("database.process_exited", { code: status.code, signal: status.signal });
+        onLost(this);
+      }
       return status;
     });
   }
 
-  static async start(dataDir: string | undefined): Promise<ProcessEngine> {
+  /** Starts the process; `onLost` hears if it ends without being closed. */
+  static async start(dataDir: string | undefined, onLost: (engine: ProcessEngine) => void): Promise<ProcessEngine> {
     const args = ["run", "--quiet", "--no-prompt", "--cached-only"];
     // The child runs in the app's folder: a relative data folder is resolved here, as PGlite in this process would.
     const folder = dataDir === undefined ? undefined : resolve(dataDir);
@@ -182,7 +246,7 @@ class ProcessEngine implements Engine {
       stdout: "piped",
       stderr: "inherit",
     }).spawn();
-    const engine = new ProcessEngine(child);
+    const engine = new ProcessEngine(child, onLost);
     try {
       // The child answers an empty request once PGlite is open.
       await engine.exec(new Uint8Array());
@@ -258,7 +322,10 @@ class StatementRunner {
   #sinceUpkeep = 0;
   #inTransaction = false;
   #parsers: Record<number, types.Parser> = { ...types.parsers };
-  #listeners = new Map<string, Set<NotificationHandler>>();
+  /** Each channel's handlers, with what each wants to hear when the channel is listened to anew. */
+  #listeners = new Map<string, Map<NotificationHandler, (() => void) | undefined>>();
+  #closed = false;
+  #whenClosed = Promise.withResolvers<void>();
 
   constructor(engine: Engine, upkeepEvery: number) {
     this.#engine = engine;
@@ -277,6 +344,60 @@ class StatementRunner {
       const element = this.#parsers[oid] as types.Parser | undefined;
       this.#parsers[typarray] = (value, type) => types.arrayParser(value, element!, type ?? typarray);
     }
+  }
+
+  /** Closed by its owner. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Resolves once closed by its owner. */
+  get whenClosed(): Promise<void> {
+    return this.#whenClosed.promise;
+  }
+
+  /** Where the database it runs statements on runs. */
+  get placement(): "process" | "inline" {
+    return this.#engine instanceof ProcessEngine ? "process" : "inline";
+  }
+
+  /** Whether statements run through `engine`. */
+  serves(engine: Engine): boolean {
+    return this.#engine === engine && !this.#closed;
+  }
+
+  /**
+   * Runs statements through `engine` from now on, in place of one that ended:
+   * statements are prepared again, and channels listened to again, their
+   * listeners told. Resolves `false`, closing `engine`, when this runner was
+   * closed meanwhile.
+   */
+  async adopt(engine: Engine): Promise<boolean> {
+    const adopted = await this.#lock.runExclusive(async () => {
+      if (this.#closed) return false;
+      const ended = this.#engine;
+      this.#engine = engine;
+      try {
+        // Its names are given afresh: forget those whoever prepared it used.
+        await this.#simple("DEALLOCATE ALL");
+        for (const channel of this.#listeners.keys()) await this.#simple(`LISTEN ${quoteIdentifier(channel)}`);
+      } catch (error) {
+        this.#engine = ended;
+        throw error;
+      }
+      this.#names.clear();
+      this.#inTransaction = false;
+      await ended.close().catch(() => {});
+      return true;
+    });
+    if (!adopted) {
+      await engine.close();
+      return false;
+    }
+    for (const handlers of this.#listeners.values()) {
+      for (const onListen of handlers.values()) onListen?.();
+    }
+    return true;
   }
 
   /** Runs one statement with `$1`-style parameters and returns its rows. */
@@ -323,10 +444,10 @@ class StatementRunner {
     let handlers = this.#listeners.get(channel);
     if (!handlers) {
       await this.#lock.runExclusive(() => this.#simple(`LISTEN ${quoteIdentifier(channel)}`));
-      handlers = this.#listeners.get(channel) ?? new Set();
+      handlers = this.#listeners.get(channel) ?? new Map();
       this.#listeners.set(channel, handlers);
     }
-    handlers.add(onNotify);
+    handlers.set(onNotify, onListen);
     onListen?.();
     return async () => {
       handlers.delete(onNotify);
@@ -338,6 +459,8 @@ class StatementRunner {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
+    this.#whenClosed.resolve();
     // Statements under way finish first.
     await this.#lock.runExclusive(() => this.#engine.close());
   }
@@ -404,7 +527,7 @@ class StatementRunner {
         this.#inTransaction = (reply as ReadyForQuery).status !== "I";
       } else if (reply.name === "notification") {
         const { channel, payload } = reply as NotificationResponse;
-        for (const handler of this.#listeners.get(channel) ?? []) {
+        for (const handler of this.#listeners.get(channel)?.keys() ?? []) {
           try {
             handler(payload);
           } catch (error) {

@@ -14,6 +14,8 @@ import {
 import { migrate } from "./migrate.ts";
 import { openDatabase } from "./open.ts";
 import { openPglite } from "./pglite.ts";
+import { isDatabaseUnavailable } from "./errors.ts";
+import { databaseProcessesOf } from "../tests/processes.ts";
 import { listOnline, reapIdleUsers, registerOnline, removeIdleAmong, upsertOnline } from "./roster.ts";
 
 /** The embedded database in this process, as a server without permission to start Deno runs it. */
@@ -314,6 +316,30 @@ function embeddedTests(placement: "process" | "inline") {
       assert.ok(sizes.log <= 1024 * 1024, `${sizes.log} bytes of log since the last checkpoint`);
     } finally {
       await db.close();
+    }
+  });
+}
+
+for (const kept of ["in memory", "in a folder"] as const) {
+  Deno.test(`db - a killed embedded database's process fails statements as an outage, then a new one serves (${kept})`, async () => {
+    const dataDir = kept === "in a folder" ? await Deno.makeTempDir() : undefined;
+    const before = new Set(await databaseProcessesOf(Deno.pid));
+    const restarted = Promise.withResolvers<void>();
+    const db = await openDatabase({ pgliteDir: dataDir, onRestarted: restarted.resolve });
+    try {
+      const [child] = (await databaseProcessesOf(Deno.pid)).filter((pid) => !before.has(pid));
+      const ada = id();
+      await registerOnline(db, ada, "Ada", null);
+      Deno.kill(child, "SIGKILL");
+      await assert.rejects(identityName(db, ada), isDatabaseUnavailable);
+      await restarted.promise;
+      assert.ok(!(await databaseProcessesOf(Deno.pid)).includes(child));
+      // What was written survives in a folder only; the schema is there either way.
+      assert.equal(await identityName(db, ada), kept === "in a folder" ? "Ada" : null);
+      assert.equal((await registerOnline(db, id(), "Bob", null))?.joined, true);
+    } finally {
+      await db.close();
+      if (dataDir) await Deno.remove(dataDir, { recursive: true });
     }
   });
 }

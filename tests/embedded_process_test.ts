@@ -4,38 +4,17 @@
  * database's process is gone.
  */
 import assert from "node:assert/strict";
+import { databaseProcessesOf, ended, running } from "./processes.ts";
 import { ServerProcess } from "./server_process.ts";
 import { waitUntil } from "./wait_until.ts";
-
-/** The process ids of a process's children, from `/proc`. */
-async function childrenOf(pid: number): Promise<number[]> {
-  const children: number[] = [];
-  for await (const task of Deno.readDir(`/proc/${pid}/task`)) {
-    const listed = await Deno.readTextFile(`/proc/${pid}/task/${task.name}/children`);
-    children.push(...listed.split(/\s+/).filter(Boolean).map(Number));
-  }
-  return children;
-}
+import { TestSocket } from "./ws_client.ts";
 
 /** The server's database process: its one child that runs `pglite_process.ts`. */
 async function databaseProcessOf(server: ServerProcess): Promise<number> {
-  const found: number[] = [];
-  for (const pid of await childrenOf(server.child.pid)) {
-    const command = await Deno.readTextFile(`/proc/${pid}/cmdline`).catch(() => "");
-    if (command.includes("pglite_process.ts")) found.push(pid);
-  }
+  const found = await databaseProcessesOf(server.child.pid);
   assert.equal(found.length, 1, "one database process");
   return found[0];
 }
-
-/** Whether a process still runs (a zombie, exited but not reaped, does not). */
-async function running(pid: number): Promise<boolean> {
-  const status = await Deno.readTextFile(`/proc/${pid}/status`).catch(() => null);
-  return status !== null && !/^State:\s+Z/m.test(status);
-}
-
-/** Resolves once a process that is not ours has ended: nothing tells another process of that. */
-const ended = (pid: number) => waitUntil(`process ${pid} to end`, async () => !await running(pid));
 
 const register = (server: ServerProcess, name: string) =>
   fetch(new URL("/presence/register", server.url), {
@@ -66,23 +45,68 @@ Deno.test("embedded process - Ctrl-C stops the server cleanly: its database serv
   await ended(database);
 });
 
-Deno.test("embedded process - without its database's process the server answers 503 with a reason, and keeps serving", async () => {
+Deno.test("embedded process - while its database's process starts again the server answers 503 with a reason; then everyone is back", async () => {
   const server = await ServerProcess.start({});
+  const sockets: TestSocket[] = [];
+  const open = async (path: string) => {
+    const socket = new TestSocket(new URL(path, server.url.href.replace("http", "ws")));
+    sockets.push(socket);
+    await socket.opened;
+    return socket;
+  };
   try {
+    const ada = await (await register(server, "Ada")).json();
+    const carol = await (await register(server, "Carol")).json();
+    const adaChat = await open(`/ws/chat?me=${ada.user_id}&token=${ada.token}`);
+    const watcher = await open(`/presence/ws?user_id=${carol.user_id}&token=${carol.token}&mode=diff`);
+    await watcher.next((frame) => frame.type === "presence");
+
     const database = await databaseProcessOf(server);
     Deno.kill(database, "SIGKILL");
     await ended(database);
-    const refused = await register(server, "Ada");
-    assert.equal(refused.status, 503);
-    assert.equal((await refused.json()).error, "DATABASE_UNAVAILABLE");
-    const health = await fetch(new URL("/health", server.url));
-    assert.equal(health.status, 503);
-    assert.equal((await health.json()).database.ok, false);
     const page = await fetch(server.url);
     await page.body?.cancel();
-    assert.equal(page.status, 200, "the page still renders");
-    assert.ok(server.lines.some((line) => line.includes('"database.process_exited"')), "the server says why");
+    assert.equal(page.status, 200, "the page renders meanwhile");
+    // Until a new process serves, registrations are refused as an outage, with its reason; then they succeed.
+    let bob: { user_id: string; name: string } | undefined;
+    let refused = 0;
+    const outageMs = await waitUntil("a registration to succeed again", async () => {
+      const response = await register(server, "Bob");
+      const body = await response.json();
+      if (response.status === 200) bob = body;
+      else assert.deepEqual([response.status, body.error], [503, "DATABASE_UNAVAILABLE"]);
+      refused += response.status === 503 ? 1 : 0;
+      return bob !== undefined;
+    }, { timeoutMs: 20_000 });
+    console.log(`registrations refused for ${Math.round(outageMs)} ms after the process ended (${refused} times)`);
+    // Having given up the permission to start programs, the server now runs the database itself.
+    const [exited, restarted] = [/"database\.process_exited"/, /"database\.restarted".*"placement":"inline"/]
+      .map((pattern) => server.lines.findIndex((line) => pattern.test(line)));
+    assert.ok(exited >= 0 && restarted > exited, "the server says what happened");
+    assert.deepEqual(await databaseProcessesOf(server.child.pid), []);
+    const health = await fetch(new URL("/health", server.url));
+    assert.equal(health.status, 200);
+    assert.equal((await health.json()).database.ok, true);
+
+    // Carol, who kept her socket, hears of Bob; the new tables learn at once who is connected here.
+    await watcher.next((frame) => frame.type === "presence_diff" && JSON.stringify(frame.joins).includes(bob!.user_id));
+    await waitUntil(
+      "the instance to be written back",
+      () => server.lines.some((line) => /instance\.revived/.test(line)),
+    );
+    // So Ada, who was connected all along, is seen to leave when she does.
+    adaChat.socket.close();
+    await watcher.next((frame) => frame.type === "presence_diff" && (frame.leaves as string[]).includes(ada.user_id));
+    // And coming back with the token of her last visit, she is herself again.
+    const back = await fetch(new URL("/presence/register", server.url), {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url.origin, cookie: `qc_token=${ada.token}` },
+      body: JSON.stringify({ user_id: ada.user_id, name: "Ada" }),
+    });
+    assert.equal(back.status, 200, await back.clone().text());
+    assert.equal((await back.json()).user_id, ada.user_id);
   } finally {
+    sockets.forEach((socket) => socket.socket.close());
     await server.stop();
   }
 });
