@@ -44,6 +44,17 @@ const CLOSE_TIMEOUT_MS = 10_000;
  */
 const RESTART_PAUSES_MS = [0, 1_000, 5_000];
 
+/**
+ * How long the database's process may leave a statement unanswered before it
+ * is taken for hung, ended and replaced. Statements take well under a
+ * millisecond there, upkeep a few; without a limit, a hung process would
+ * leave every request that needs the database waiting for good.
+ */
+const REPLY_TIMEOUT_MS = 10_000;
+
+/** How long the database's process may take to open PGlite (a data folder may need recovering first). */
+const OPEN_TIMEOUT_MS = 60_000;
+
 /** How to open the embedded database. */
 export interface PgliteOptions {
   /** A folder to keep the data in; in memory when unset. */
@@ -62,6 +73,8 @@ export interface PgliteOptions {
   onRestart?: (db: Database) => Promise<void>;
   /** Told once a process started again serves: what the last one held in memory is gone. */
   onRestarted?: () => void;
+  /** How long the database's process may leave a statement unanswered before it is replaced. */
+  replyTimeoutMs?: number;
 }
 
 /**
@@ -93,16 +106,25 @@ interface Engine {
  * ```
  */
 export async function openPglite(
-  { dataDir, upkeepEvery = UPKEEP_EVERY, placement = defaultPlacement(), onRestart, onRestarted }: PgliteOptions = {},
+  {
+    dataDir,
+    upkeepEvery = UPKEEP_EVERY,
+    placement = defaultPlacement(),
+    onRestart,
+    onRestarted,
+    replyTimeoutMs = REPLY_TIMEOUT_MS,
+  }: PgliteOptions = {},
 ): Promise<Database & { placement: "process" | "inline" }> {
   const opened = Promise.withResolvers<StatementRunner>();
   const options = { upkeepEvery, onRestart, onRestarted };
   const start = async (where: "process" | "inline"): Promise<Engine> =>
-    where === "inline" ? new InlineEngine(await startPglite(dataDir)) : await ProcessEngine.start(dataDir, (lost) => {
-      void opened.promise.then((runner) => {
-        if (runner.serves(lost)) return restartEngine(runner, () => start(defaultPlacement()), options);
+    where === "inline"
+      ? new InlineEngine(await startPglite(dataDir))
+      : await ProcessEngine.start(dataDir, replyTimeoutMs, (lost) => {
+        void opened.promise.then((runner) => {
+          if (runner.serves(lost)) return restartEngine(runner, () => start(defaultPlacement()), options);
+        });
       });
-    });
   const runner = new StatementRunner(await start(placement), upkeepEvery);
   opened.resolve(runner);
   try {
@@ -205,7 +227,8 @@ const PROCESS_MAIN = new URL("./pglite_process.ts", import.meta.url);
  * standard input and output: each request and reply is a length and that many
  * bytes. The child may read the app's folder (its packages) and read and write
  * the data folder, nothing else. It ends when its input does: when this
- * engine closes, or when this process ends in any way.
+ * engine closes, or when this process ends in any way. A reply that does not
+ * come in time ends it too.
  */
 class ProcessEngine implements Engine {
   #child: Deno.ChildProcess;
@@ -215,13 +238,29 @@ class ProcessEngine implements Engine {
   #closed = false;
   /** Ended, or no longer to be trusted; statements then fail as an outage. */
   #ended = false;
+  #replyTimeoutMs: number;
   #exited: Promise<Deno.CommandStatus>;
+  /** When the reply awaited now is overdue (`performance.now()`); `null` when none is awaited. */
+  #replyDue: number | null = null;
+  #hung = false;
+  #watchdog: ReturnType<typeof setInterval>;
 
-  private constructor(child: Deno.ChildProcess, onLost: (engine: ProcessEngine) => void) {
+  private constructor(child: Deno.ChildProcess, replyTimeoutMs: number, onLost: (engine: ProcessEngine) => void) {
     this.#child = child;
     this.#writer = child.stdin.getWriter();
     this.#reader = new FrameReader(child.stdout);
+    this.#replyTimeoutMs = replyTimeoutMs;
+    // One timer for the engine's life rather than one per statement; it keeps no process alive.
+    this.#watchdog = setInterval(() => {
+      if (this.#replyDue === null || performance.now() < this.#replyDue) return;
+      log.error("database.process_hung", { timeout_ms: Math.round(this.#replyTimeoutMs) });
+      this.#hung = true;
+      this.#ended = true;
+      this.#kill();
+    }, Math.min(1_000, replyTimeoutMs / 4));
+    Deno.unrefTimer(this.#watchdog);
     this.#exited = child.status.then((status) => {
+      clearInterval(this.#watchdog);
       this.#ended = true;
       if (!this.#closed) {
         log.error("database.process_exited", { code: status.code, signal: status.signal });
@@ -232,7 +271,11 @@ class ProcessEngine implements Engine {
   }
 
   /** Starts the process; `onLost` hears if it ends without being closed. */
-  static async start(dataDir: string | undefined, onLost: (engine: ProcessEngine) => void): Promise<ProcessEngine> {
+  static async start(
+    dataDir: string | undefined,
+    replyTimeoutMs: number,
+    onLost: (engine: ProcessEngine) => void,
+  ): Promise<ProcessEngine> {
     const args = ["run", "--quiet", "--no-prompt", "--cached-only"];
     // The child runs in the app's folder: a relative data folder is resolved here, as PGlite in this process would.
     const folder = dataDir === undefined ? undefined : resolve(dataDir);
@@ -246,10 +289,10 @@ class ProcessEngine implements Engine {
       stdout: "piped",
       stderr: "inherit",
     }).spawn();
-    const engine = new ProcessEngine(child, onLost);
+    const engine = new ProcessEngine(child, replyTimeoutMs, onLost);
     try {
       // The child answers an empty request once PGlite is open.
-      await engine.exec(new Uint8Array());
+      await engine.exec(new Uint8Array(), Math.max(OPEN_TIMEOUT_MS, replyTimeoutMs));
     } catch (error) {
       await engine.close();
       throw error;
@@ -261,20 +304,23 @@ class ProcessEngine implements Engine {
     return this.#closed;
   }
 
-  async exec(message: Uint8Array): Promise<Uint8Array> {
+  async exec(message: Uint8Array, timeoutMs = this.#replyTimeoutMs): Promise<Uint8Array> {
     if (this.#ended) throw processEnded();
     let cause: unknown;
+    this.#replyDue = performance.now() + timeoutMs;
     try {
       await writeFrame(this.#writer, message);
       const reply = await this.#reader.read();
       if (reply !== null) return reply;
     } catch (error) {
       cause = error;
+    } finally {
+      this.#replyDue = null;
     }
-    // Gone, or out of step with its replies: either way no later reply can be trusted.
+    // Gone, hung, or out of step with its replies: either way no later reply can be trusted.
     this.#ended = true;
     this.#kill();
-    throw processEnded(cause);
+    throw processEnded(cause ?? (this.#hung ? new Error(`no reply within ${timeoutMs} ms`) : undefined));
   }
 
   async close(): Promise<void> {

@@ -15,7 +15,7 @@ import { migrate } from "./migrate.ts";
 import { openDatabase } from "./open.ts";
 import { openPglite } from "./pglite.ts";
 import { isDatabaseUnavailable } from "./errors.ts";
-import { databaseProcessesOf } from "../tests/processes.ts";
+import { databaseProcessesOf, ended, running } from "../tests/processes.ts";
 import { listOnline, reapIdleUsers, registerOnline, removeIdleAmong, upsertOnline } from "./roster.ts";
 
 /** The embedded database in this process, as a server without permission to start Deno runs it. */
@@ -343,3 +343,33 @@ for (const kept of ["in memory", "in a folder"] as const) {
     }
   });
 }
+
+Deno.test("db - an embedded database's process that stops answering is ended and replaced; meanwhile statements fail as an outage", async () => {
+  const before = new Set(await databaseProcessesOf(Deno.pid));
+  const restarted = Promise.withResolvers<void>();
+  const db = await openPglite({
+    replyTimeoutMs: 400,
+    onRestart: async (fresh) => void await migrate(fresh),
+    onRestarted: restarted.resolve,
+  });
+  const [child] = (await databaseProcessesOf(Deno.pid)).filter((pid) => !before.has(pid));
+  try {
+    await migrate(db);
+    Deno.kill(child, "SIGSTOP");
+    // Without the reply deadline this statement would wait for good: the bound only keeps a failure from hanging.
+    let bound: ReturnType<typeof setTimeout> | undefined;
+    const unanswered = new Promise((_, reject) => bound = setTimeout(() => reject(new Error("still waiting")), 10_000));
+    try {
+      await assert.rejects(Promise.race([identityName(db, id()), unanswered]), isDatabaseUnavailable);
+    } finally {
+      clearTimeout(bound);
+    }
+    await ended(child);
+    await restarted.promise;
+    assert.equal((await registerOnline(db, id(), "Ada", null))?.joined, true);
+  } finally {
+    // Still stopped when the test failed: its statement would keep the database from closing.
+    if (await running(child)) Deno.kill(child, "SIGKILL");
+    await db.close();
+  }
+});
