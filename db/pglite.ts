@@ -71,7 +71,7 @@ export interface PgliteOptions {
    * ended, before it serves (brings its schema up to date, say).
    */
   onRestart?: (db: Database) => Promise<void>;
-  /** Told once a process started again serves: what the last one held in memory is gone. */
+  /** Told once a database started again serves: what the last one held in memory is gone. */
   onRestarted?: () => void;
   /** How long the database's process may leave a statement unanswered before it is replaced. */
   replyTimeoutMs?: number;
@@ -85,6 +85,8 @@ interface Engine {
   /** Runs a batch of frontend messages and resolves to the backend's raw replies. */
   exec(message: Uint8Array): Promise<Uint8Array>;
   readonly closed: boolean;
+  /** Ended without being closed: its statements can only fail. */
+  readonly ended: boolean;
   close(): Promise<void>;
 }
 
@@ -116,13 +118,20 @@ export async function openPglite(
   }: PgliteOptions = {},
 ): Promise<Database & { placement: "process" | "inline" }> {
   const opened = Promise.withResolvers<StatementRunner>();
-  const options = { upkeepEvery, onRestart, onRestarted };
+  // One restart at a time: a replacement that ends while it is being taken up is replaced after.
+  let restarting: Promise<void> | null = null;
+  const replace = (runner: StatementRunner) => {
+    restarting ??= restartEngine(runner, () => start(defaultPlacement()), { onRestart, onRestarted }).finally(() => {
+      restarting = null;
+      if (runner.lost) replace(runner);
+    });
+  };
   const start = async (where: "process" | "inline"): Promise<Engine> =>
     where === "inline"
       ? new InlineEngine(await startPglite(dataDir))
       : await ProcessEngine.start(dataDir, replyTimeoutMs, (lost) => {
         void opened.promise.then((runner) => {
-          if (runner.serves(lost)) return restartEngine(runner, () => start(defaultPlacement()), options);
+          if (runner.serves(lost)) replace(runner);
         });
       });
   const runner = new StatementRunner(await start(placement), upkeepEvery);
@@ -133,7 +142,11 @@ export async function openPglite(
     await runner.close().catch(() => {});
     throw error;
   }
-  return asDatabase(runner);
+  return asDatabase(runner, async () => {
+    await runner.close();
+    // A database being started meanwhile is closed before this resolves.
+    await restarting;
+  });
 }
 
 /**
@@ -143,7 +156,7 @@ export async function openPglite(
 async function restartEngine(
   runner: StatementRunner,
   start: () => Promise<Engine>,
-  { upkeepEvery, onRestart, onRestarted }: PgliteOptions & { upkeepEvery: number },
+  { onRestart, onRestarted }: Pick<PgliteOptions, "onRestart" | "onRestarted">,
 ): Promise<void> {
   for (let attempt = 1; !runner.closed; attempt++) {
     const pauseMs = RESTART_PAUSES_MS[Math.min(attempt, RESTART_PAUSES_MS.length) - 1];
@@ -154,20 +167,27 @@ async function restartEngine(
     let engine: Engine | undefined;
     try {
       engine = await start();
-      await onRestart?.(asDatabase(new StatementRunner(engine, upkeepEvery)));
+      if (runner.closed) return void await engine.close();
+      // Its own runner, without upkeep, which would otherwise run beside the statements of the one taking it up.
+      await onRestart?.(asDatabase(new StatementRunner(engine, Infinity)));
       if (!await runner.adopt(engine)) return;
-      log.info("database.restarted", { attempt, placement: runner.placement });
-      onRestarted?.();
-      return;
     } catch (error) {
       log.error("database.restart_failed", { attempt, error: String(error) });
       await engine?.close().catch(() => {});
+      continue;
     }
+    log.info("database.restarted", { attempt, placement: runner.placement });
+    try {
+      onRestarted?.();
+    } catch (error) {
+      log.error("database.restarted_handler_failed", { error: String(error) });
+    }
+    return;
   }
 }
 
-/** The app's database interface on a runner. */
-function asDatabase(runner: StatementRunner) {
+/** The app's database interface on a runner; `close` closes the runner unless given. */
+function asDatabase(runner: StatementRunner, close = () => runner.close()) {
   return {
     kind: "pglite",
     get placement() {
@@ -179,7 +199,7 @@ function asDatabase(runner: StatementRunner) {
     async notify(channel, payload) {
       await runner.run("SELECT pg_notify($1, $2)", [channel, payload]);
     },
-    close: () => runner.close(),
+    close,
   } satisfies Database & { placement: "process" | "inline" };
 }
 
@@ -208,6 +228,10 @@ class InlineEngine implements Engine {
 
   get closed(): boolean {
     return this.#pglite.closed;
+  }
+
+  get ended(): boolean {
+    return false;
   }
 
   exec(message: Uint8Array): Promise<Uint8Array> {
@@ -251,13 +275,19 @@ class ProcessEngine implements Engine {
     this.#reader = new FrameReader(child.stdout);
     this.#replyTimeoutMs = replyTimeoutMs;
     // One timer for the engine's life rather than one per statement; it keeps no process alive.
+    const period = Math.min(1_000, replyTimeoutMs / 4);
+    let checked = performance.now();
     this.#watchdog = setInterval(() => {
-      if (this.#replyDue === null || performance.now() < this.#replyDue) return;
+      const now = performance.now();
+      // Late itself, the whole process stalled (stopped, say): a reply may be waiting to be read.
+      const late = now - checked > 2 * period;
+      checked = now;
+      if (late || this.#replyDue === null || now < this.#replyDue) return;
       log.error("database.process_hung", { timeout_ms: Math.round(this.#replyTimeoutMs) });
       this.#hung = true;
       this.#ended = true;
       this.#kill();
-    }, Math.min(1_000, replyTimeoutMs / 4));
+    }, period);
     Deno.unrefTimer(this.#watchdog);
     this.#exited = child.status.then((status) => {
       clearInterval(this.#watchdog);
@@ -302,6 +332,10 @@ class ProcessEngine implements Engine {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  get ended(): boolean {
+    return this.#ended && !this.#closed;
   }
 
   async exec(message: Uint8Array, timeoutMs = this.#replyTimeoutMs): Promise<Uint8Array> {
@@ -407,6 +441,11 @@ class StatementRunner {
     return this.#engine instanceof ProcessEngine ? "process" : "inline";
   }
 
+  /** Whether the database it runs statements on ended, and nothing replaced it yet. */
+  get lost(): boolean {
+    return !this.#closed && this.#engine.ended;
+  }
+
   /** Whether statements run through `engine`. */
   serves(engine: Engine): boolean {
     return this.#engine === engine && !this.#closed;
@@ -440,8 +479,14 @@ class StatementRunner {
       await engine.close();
       return false;
     }
-    for (const handlers of this.#listeners.values()) {
-      for (const onListen of handlers.values()) onListen?.();
+    for (const [channel, handlers] of this.#listeners) {
+      for (const onListen of handlers.values()) {
+        try {
+          onListen?.();
+        } catch (error) {
+          log.error("db.listener_failed", { channel, error: String(error) });
+        }
+      }
     }
     return true;
   }

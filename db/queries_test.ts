@@ -16,6 +16,7 @@ import { openDatabase } from "./open.ts";
 import { openPglite } from "./pglite.ts";
 import { isDatabaseUnavailable } from "./errors.ts";
 import { databaseProcessesOf, ended, running } from "../tests/processes.ts";
+import { waitUntil } from "../tests/wait_until.ts";
 import { listOnline, reapIdleUsers, registerOnline, removeIdleAmong, upsertOnline } from "./roster.ts";
 
 /** The embedded database in this process, as a server without permission to start Deno runs it. */
@@ -333,7 +334,10 @@ for (const kept of ["in memory", "in a folder"] as const) {
       Deno.kill(child, "SIGKILL");
       await assert.rejects(identityName(db, ada), isDatabaseUnavailable);
       await restarted.promise;
-      assert.ok(!(await databaseProcessesOf(Deno.pid)).includes(child));
+      const now = (await databaseProcessesOf(Deno.pid)).filter((pid) => !before.has(pid));
+      assert.equal(now.length, 1, "one database process of its own again");
+      assert.notEqual(now[0], child);
+      assert.equal(db.placement, "process");
       // What was written survives in a folder only; the schema is there either way.
       assert.equal(await identityName(db, ada), kept === "in a folder" ? "Ada" : null);
       assert.equal((await registerOnline(db, id(), "Bob", null))?.joined, true);
@@ -348,7 +352,7 @@ Deno.test("db - an embedded database's process that stops answering is ended and
   const before = new Set(await databaseProcessesOf(Deno.pid));
   const restarted = Promise.withResolvers<void>();
   const db = await openPglite({
-    replyTimeoutMs: 400,
+    replyTimeoutMs: 1_000,
     onRestart: async (fresh) => void await migrate(fresh),
     onRestarted: restarted.resolve,
   });
@@ -372,4 +376,17 @@ Deno.test("db - an embedded database's process that stops answering is ended and
     if (await running(child)) Deno.kill(child, "SIGKILL");
     await db.close();
   }
+});
+
+Deno.test("db - closing the embedded database while it starts another process leaves no process behind", async () => {
+  const before = new Set(await databaseProcessesOf(Deno.pid));
+  const db = await openPglite({ onRestart: async (fresh) => void await migrate(fresh) });
+  const ours = async () => (await databaseProcessesOf(Deno.pid)).filter((pid) => !before.has(pid));
+  const [child] = await ours();
+  Deno.kill(child, "SIGKILL");
+  await waitUntil("another database process", async () => (await ours()).some((pid) => pid !== child));
+  await db.close();
+  const left = [];
+  for (const pid of await ours()) if (await running(pid)) left.push(pid);
+  assert.deepEqual(left, []);
 });

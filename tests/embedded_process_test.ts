@@ -79,6 +79,7 @@ Deno.test("embedded process - while its database's process starts again the serv
       return bob !== undefined;
     }, { timeoutMs: 20_000 });
     console.log(`registrations refused for ${Math.round(outageMs)} ms after the process ended (${refused} times)`);
+    assert.ok(refused > 0, "refused while no database served");
     // Having given up the permission to start programs, the server now runs the database itself.
     const [exited, restarted] = [/"database\.process_exited"/, /"database\.restarted".*"placement":"inline"/]
       .map((pattern) => server.lines.findIndex((line) => pattern.test(line)));
