@@ -267,6 +267,8 @@ class ProcessEngine implements Engine {
   /** When the reply awaited now is overdue (`performance.now()`); `null` when none is awaited. */
   #replyDue: number | null = null;
   #hung = false;
+  /** Settles, with no reply, once the process is taken for hung: the statement waiting need not wait for its end. */
+  #hungSignal = Promise.withResolvers<null>();
   #watchdog: ReturnType<typeof setInterval>;
 
   private constructor(child: Deno.ChildProcess, replyTimeoutMs: number, onLost: (engine: ProcessEngine) => void) {
@@ -285,6 +287,7 @@ class ProcessEngine implements Engine {
       if (late || this.#replyDue === null || now < this.#replyDue) return;
       log.error("database.process_hung", { timeout_ms: Math.round(this.#replyTimeoutMs) });
       this.#hung = true;
+      this.#hungSignal.resolve(null);
       this.#ended = true;
       this.#kill();
     }, period);
@@ -343,8 +346,7 @@ class ProcessEngine implements Engine {
     let cause: unknown;
     this.#replyDue = performance.now() + timeoutMs;
     try {
-      await writeFrame(this.#writer, message);
-      const reply = await this.#reader.read();
+      const reply = await Promise.race([this.#roundTrip(message), this.#hungSignal.promise]);
       if (reply !== null) return reply;
     } catch (error) {
       cause = error;
@@ -355,6 +357,11 @@ class ProcessEngine implements Engine {
     this.#ended = true;
     this.#kill();
     throw processEnded(cause ?? (this.#hung ? new Error(`no reply within ${timeoutMs} ms`) : undefined));
+  }
+
+  async #roundTrip(message: Uint8Array): Promise<Uint8Array | null> {
+    await writeFrame(this.#writer, message);
+    return await this.#reader.read();
   }
 
   async close(): Promise<void> {
