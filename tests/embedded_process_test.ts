@@ -23,6 +23,41 @@ const register = (server: ServerProcess, name: string) =>
     body: JSON.stringify({ user_id: crypto.randomUUID(), name }),
   });
 
+/**
+ * Runs `scenario` on a server where Ada has a chat socket and Carol watches
+ * the roster (diff mode) from a presence socket, right after the server's
+ * database process was killed.
+ */
+async function afterTheDatabaseIsKilled(
+  scenario: (
+    server: ServerProcess,
+    people: { ada: { user_id: string; token: string }; adaChat: TestSocket; watcher: TestSocket },
+  ) => Promise<void>,
+): Promise<void> {
+  const server = await ServerProcess.start({});
+  const sockets: TestSocket[] = [];
+  const open = async (path: string) => {
+    const socket = new TestSocket(new URL(path, server.url.href.replace("http", "ws")));
+    sockets.push(socket);
+    await socket.opened;
+    return socket;
+  };
+  try {
+    const ada = await (await register(server, "Ada")).json();
+    const carol = await (await register(server, "Carol")).json();
+    const adaChat = await open(`/ws/chat?me=${ada.user_id}&token=${ada.token}`);
+    const watcher = await open(`/presence/ws?user_id=${carol.user_id}&token=${carol.token}&mode=diff`);
+    await watcher.next((frame) => frame.type === "presence");
+    const database = await databaseProcessOf(server);
+    Deno.kill(database, "SIGKILL");
+    await ended(database);
+    await scenario(server, { ada, adaChat, watcher });
+  } finally {
+    sockets.forEach((socket) => socket.socket.close());
+    await server.stop();
+  }
+}
+
 Deno.test("embedded process - a server killed outright takes its database's process with it", async () => {
   const server = await ServerProcess.start({});
   const database = await databaseProcessOf(server);
@@ -46,24 +81,7 @@ Deno.test("embedded process - Ctrl-C stops the server cleanly: its database serv
 });
 
 Deno.test("embedded process - while its database's process starts again the server answers 503 with a reason; then everyone is back", async () => {
-  const server = await ServerProcess.start({});
-  const sockets: TestSocket[] = [];
-  const open = async (path: string) => {
-    const socket = new TestSocket(new URL(path, server.url.href.replace("http", "ws")));
-    sockets.push(socket);
-    await socket.opened;
-    return socket;
-  };
-  try {
-    const ada = await (await register(server, "Ada")).json();
-    const carol = await (await register(server, "Carol")).json();
-    const adaChat = await open(`/ws/chat?me=${ada.user_id}&token=${ada.token}`);
-    const watcher = await open(`/presence/ws?user_id=${carol.user_id}&token=${carol.token}&mode=diff`);
-    await watcher.next((frame) => frame.type === "presence");
-
-    const database = await databaseProcessOf(server);
-    Deno.kill(database, "SIGKILL");
-    await ended(database);
+  await afterTheDatabaseIsKilled(async (server, { ada, adaChat, watcher }) => {
     const page = await fetch(server.url);
     await page.body?.cancel();
     assert.equal(page.status, 200, "the page renders meanwhile");
@@ -106,8 +124,20 @@ Deno.test("embedded process - while its database's process starts again the serv
     });
     assert.equal(back.status, 200, await back.clone().text());
     assert.equal((await back.json()).user_id, ada.user_id);
-  } finally {
-    sockets.forEach((socket) => socket.socket.close());
-    await server.stop();
-  }
+  });
+});
+
+Deno.test("embedded process - someone who leaves while the database is down is seen to leave once it is back", async () => {
+  await afterTheDatabaseIsKilled(async (server, { ada, adaChat, watcher }) => {
+    adaChat.socket.close();
+    await waitUntil("the database to be back", async () => {
+      const response = await fetch(new URL("/health", server.url));
+      await response.body?.cancel();
+      return response.status === 200;
+    }, { timeoutMs: 20_000 });
+    await watcher.next(
+      (frame) => frame.type === "presence_diff" && (frame.leaves as string[]).includes(ada.user_id),
+      10_000,
+    );
+  });
 });
