@@ -331,6 +331,10 @@ for (const kept of ["in memory", "in a folder"] as const) {
       const [child] = (await databaseProcessesOf(Deno.pid)).filter((pid) => !before.has(pid));
       const ada = id();
       await registerOnline(db, ada, "Ada", null);
+      // A channel listened to before is listened to again, and its listener told so.
+      const heard: string[] = [];
+      let listens = 0;
+      await db.listen("after_restart", (payload) => heard.push(payload), () => listens++);
       Deno.kill(child, "SIGKILL");
       await assert.rejects(identityName(db, ada), isDatabaseUnavailable);
       await restarted.promise;
@@ -341,6 +345,10 @@ for (const kept of ["in memory", "in a folder"] as const) {
       // What was written survives in a folder only; the schema is there either way.
       assert.equal(await identityName(db, ada), kept === "in a folder" ? "Ada" : null);
       assert.equal((await registerOnline(db, id(), "Bob", null))?.joined, true);
+      assert.equal(listens, 2);
+      // The embedded database hands a session's notifications back with the statement's own replies.
+      await db.notify("after_restart", "still listening");
+      assert.deepEqual(heard, ["still listening"]);
     } finally {
       await db.close();
       if (dataDir) await Deno.remove(dataDir, { recursive: true });
@@ -380,7 +388,7 @@ Deno.test("db - an embedded database's process that stops answering is ended and
 
 Deno.test("db - closing the embedded database while it starts another process leaves no process behind", async () => {
   const before = new Set(await databaseProcessesOf(Deno.pid));
-  const db = await openPglite({ onRestart: async (fresh) => void await migrate(fresh) });
+  const db = await openDatabase({});
   const ours = async () => (await databaseProcessesOf(Deno.pid)).filter((pid) => !before.has(pid));
   const [child] = await ours();
   Deno.kill(child, "SIGKILL");
